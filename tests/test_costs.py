@@ -1,0 +1,648 @@
+"""Tests for the TCO model (workbench.costs) and the samplers (workbench.sampling)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench import sampling
+from workbench.costs import (
+    Amount,
+    CostsError,
+    CostSettings,
+    TcoResult,
+    crossover_year,
+    npv_batch,
+    parse_costs,
+    sample_npv,
+    tco,
+    tco_report,
+)
+
+# The example profile from the cost model's documentation.
+EXAMPLE = {
+    "currency": "CAD",
+    "one_off": {"migration_in": 12.0, "training": 1.5},
+    "annual": {"licences": 20.0, "hosting": 6.0, "staff": 4.0},
+    "escalation": 0.03,
+    "exit": 8.0,
+    "sources": [
+        {"title": "Price list", "url": "https://example.org", "date": "2024-01-01"}
+    ],
+}
+
+
+def paths(error: CostsError) -> set[str]:
+    return {path for path, _ in error.problems}
+
+
+def fixed(**kwargs: float) -> dict:
+    return {name: float(v) for name, v in kwargs.items()}
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def test_parse_example_profile() -> None:
+    costs = parse_costs(EXAMPLE)
+    assert costs.currency == "CAD"
+    assert costs.one_off == {
+        "migration_in": Amount(12, 12, 12),
+        "training": Amount(1.5, 1.5, 1.5),
+    }
+    assert costs.annual["licences"] == Amount(20, 20, 20)
+    assert costs.escalation == Amount(0.03, 0.03, 0.03)
+    assert costs.exit == Amount(8, 8, 8)
+    assert costs.sources[0]["title"] == "Price list"
+    assert not costs.has_ranges
+
+
+def test_parse_defaults_currency_cad_and_zero_escalation_and_exit() -> None:
+    costs = parse_costs({"annual": {"licences": 10}})
+    assert costs.currency == "CAD"
+    assert costs.escalation == Amount(0, 0, 0)
+    assert costs.exit == Amount(0, 0, 0)
+    assert costs.one_off == {}
+    assert costs.sources == ()
+
+
+def test_parse_ranges() -> None:
+    costs = parse_costs(
+        {
+            "annual": {"licences": {"low": 15, "likely": 20, "high": 30}},
+            "escalation": {"low": -0.01, "likely": 0.02, "high": 0.05},
+        }
+    )
+    assert costs.annual["licences"] == Amount(15, 20, 30)
+    assert costs.annual["licences"].is_range
+    assert costs.escalation == Amount(-0.01, 0.02, 0.05)
+    assert costs.has_ranges
+
+
+def test_empty_yaml_sections_mean_no_items() -> None:
+    # `one_off:` with nothing after it loads as None in YAML.
+    assert parse_costs({"one_off": None, "annual": {"x": 1}}).one_off == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ({"annual": {"licences": -3}}, "costs.annual.licences"),
+        ({"one_off": {"migration": -0.5}}, "costs.one_off.migration"),
+        ({"exit": -1}, "costs.exit"),
+        (
+            {"annual": {"licences": {"low": -1, "likely": 2, "high": 3}}},
+            "costs.annual.licences.low",
+        ),
+        ({"currency": "cad"}, "costs.currency"),
+        ({"currency": "Euros"}, "costs.currency"),
+        ({"currency": "EU"}, "costs.currency"),
+        ({"currency": None}, "costs.currency"),
+        ({"escalation": -1.0}, "costs.escalation"),
+        ({"escalation": -1.5}, "costs.escalation"),
+        (
+            {"escalation": {"low": -1.2, "likely": 0, "high": 0.1}},
+            "costs.escalation.low",
+        ),
+        (
+            {"annual": {"licences": {"low": 10, "likely": 10, "high": 5}}},
+            "costs.annual.licences",
+        ),
+        (
+            {"annual": {"licences": {"low": 10, "likely": 5, "high": 20}}},
+            "costs.annual.licences",
+        ),
+        ({"annual": {"licences": {"low": 1, "likely": 2}}}, "costs.annual.licences"),
+        (
+            {"annual": {"licences": {"low": 1, "likely": 2, "high": 3, "mode": 2}}},
+            "costs.annual.licences.mode",
+        ),
+        ({"annual": {"licences": 1}, "anual": {"x": 1}}, "costs.anual"),
+        ({"annual": {"licences": True}}, "costs.annual.licences"),
+        ({"exit": False}, "costs.exit"),
+        ({"annual": {"licences": "20"}}, "costs.annual.licences"),
+        ({"annual": {"licences": float("nan")}}, "costs.annual.licences"),
+        ({"one_off": {"x": float("inf")}}, "costs.one_off.x"),
+        ({"annual": [20, 6]}, "costs.annual"),
+        ({"one_off": 12}, "costs.one_off"),
+        ({"annual": {"exit": 3}}, "costs.annual.exit"),
+        ({"sources": "https://example.org"}, "costs.sources"),
+        ({"sources": ["https://example.org"]}, "costs.sources.0"),
+    ],
+)
+def test_bad_input_names_the_field(raw: dict, path: str) -> None:
+    with pytest.raises(CostsError) as info:
+        parse_costs(raw)
+    assert path in paths(info.value)
+    assert isinstance(info.value, ValueError)
+    assert path in str(info.value)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    raw = {
+        "currency": "Euros",
+        "one_off": {"migration": -12},
+        "annual": {"licences": {"low": 30, "likely": 20, "high": 10}, "hosting": True},
+        "escalation": -2,
+        "exit": "lots",
+        "colour": "blue",
+    }
+    with pytest.raises(CostsError) as info:
+        parse_costs(raw)
+    assert paths(info.value) == {
+        "costs.currency",
+        "costs.one_off.migration",
+        "costs.annual.licences",
+        "costs.annual.hosting",
+        "costs.escalation",
+        "costs.exit",
+        "costs.colour",
+    }
+    messages = dict(info.value.problems)
+    assert "negative" in messages["costs.one_off.migration"]
+    assert "unknown key" in messages["costs.colour"]
+
+
+def test_costs_must_be_a_mapping() -> None:
+    with pytest.raises(CostsError) as info:
+        parse_costs([1, 2])  # type: ignore[arg-type]
+    assert paths(info.value) == {"costs"}
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_settings_defaults() -> None:
+    s = CostSettings()
+    assert (s.horizon, s.discount_rate, s.currency, s.fx) == (15, 0.03, "CAD", {})
+    assert CostSettings.from_mapping({}) == s
+    assert CostSettings.from_mapping(None) == s
+
+
+def test_settings_scenario_overrides_criteria_set() -> None:
+    study = CostSettings.from_mapping(
+        {"horizon": 10, "discount_rate": 0.05, "fx": {"EUR": 1.5}, "criteria": [1]}
+    )
+    scenario = CostSettings.from_mapping(
+        {"horizon": 5, "fx": {"USD": 1.35}}, base=study
+    )
+    assert scenario.horizon == 5
+    assert scenario.discount_rate == 0.05
+    assert scenario.currency == "CAD"
+    assert scenario.fx == {"EUR": 1.5, "USD": 1.35}
+
+
+def test_settings_currency_change_drops_base_rates() -> None:
+    # Base rates are "value in CAD"; reusing them for a EUR study would be wrong.
+    study = CostSettings.from_mapping({"fx": {"EUR": 1.5}})
+    scenario = CostSettings.from_mapping(
+        {"currency": "EUR", "fx": {"CAD": 0.67}}, base=study
+    )
+    assert scenario.fx == {"CAD": 0.67}
+
+
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ({"horizon": 0}, "horizon"),
+        ({"horizon": 101}, "horizon"),
+        ({"horizon": 7.5}, "horizon"),
+        ({"horizon": True}, "horizon"),
+        ({"horizon": "15"}, "horizon"),
+        ({"discount_rate": -1}, "discount_rate"),
+        ({"discount_rate": float("nan")}, "discount_rate"),
+        ({"discount_rate": "3%"}, "discount_rate"),
+        ({"currency": "cad"}, "currency"),
+        ({"fx": {"EUR": 0}}, "fx.EUR"),
+        ({"fx": {"EUR": -1.5}}, "fx.EUR"),
+        ({"fx": {"EUR": True}}, "fx.EUR"),
+        ({"fx": {"euro": 1.5}}, "fx.euro"),
+        ({"fx": {"CAD": 2.0}}, "fx.CAD"),
+        ({"fx": [1.5]}, "fx"),
+    ],
+)
+def test_bad_settings_name_the_field(raw: dict, path: str) -> None:
+    with pytest.raises(CostsError) as info:
+        CostSettings.from_mapping(raw)
+    assert path in paths(info.value)
+
+
+def test_settings_report_every_problem() -> None:
+    with pytest.raises(CostsError) as info:
+        CostSettings.from_mapping(
+            {"horizon": 0, "discount_rate": -2, "fx": {"EUR": -1}}
+        )
+    assert paths(info.value) == {"horizon", "discount_rate", "fx.EUR"}
+
+
+def test_settings_constructor_validates_too() -> None:
+    with pytest.raises(CostsError):
+        CostSettings(horizon=0)
+
+
+# --------------------------------------------------------------------------- hand-computed NPVs
+
+
+def test_npv_with_escalation() -> None:
+    costs = parse_costs(
+        {"one_off": {"setup": 10}, "annual": {"licences": 100}, "escalation": 0.10}
+    )
+    result = tco(costs, CostSettings(horizon=2, discount_rate=0.05))
+    # year 0: 10; year 1: 100; year 2: 100 * 1.10 = 110
+    # NPV = 10 + 100 / 1.05 + 110 / 1.05**2
+    #     = 10 + 95.238095238 + 99.773242630 = 205.011337868
+    assert result.by_year == pytest.approx([10.0, 100.0, 110.0])
+    assert result.npv == pytest.approx(205.011337868)
+    assert result.total == pytest.approx(220.0)
+    assert result.by_category == pytest.approx(
+        {"setup": 10.0, "licences": 210.0, "exit": 0.0}
+    )
+    assert result.p10 is None and result.p50 is None and result.p90 is None
+    assert result.currency == "CAD"
+
+
+def test_npv_with_exit() -> None:
+    costs = parse_costs({"annual": {"hosting": 50}, "exit": 30})
+    result = tco(costs, CostSettings(horizon=3, discount_rate=0.10))
+    # years 1..3 pay 50; exit 30 at the end of year 3
+    # NPV = 50/1.1 + 50/1.21 + (50 + 30)/1.331
+    #     = 45.454545455 + 41.322314050 + 60.105184072 = 146.882043576
+    assert result.by_year == pytest.approx([0.0, 50.0, 50.0, 80.0])
+    assert result.npv == pytest.approx(146.882043576)
+    assert result.total == pytest.approx(180.0)
+    assert result.by_category == pytest.approx({"hosting": 150.0, "exit": 30.0})
+
+
+def test_zero_discount_rate_npv_equals_total() -> None:
+    result = tco(parse_costs(EXAMPLE), CostSettings(horizon=15, discount_rate=0.0))
+    # one-off 12 + 1.5 = 13.5; annual 20 + 6 + 4 = 30 growing 3 %/yr;
+    # sum_{t=1..15} 1.03**(t-1) = (1.03**15 - 1) / 0.03 = 0.557967417 / 0.03 = 18.598913900
+    # total = 13.5 + 30 * 18.598913900 + 8 = 579.467417
+    assert result.total == pytest.approx(579.467417, abs=1e-6)
+    assert result.npv == pytest.approx(result.total, rel=1e-12)
+    assert result.by_category["licences"] == pytest.approx(20 * 18.598913900, abs=1e-6)
+
+
+def test_example_profile_default_study() -> None:
+    result = tco(parse_costs(EXAMPLE), CostSettings())
+    # g == r == 0.03, so each annual term is 30 * 1.03**(t-1) / 1.03**t = 30 / 1.03
+    # NPV = 13.5 + 15 * 30 / 1.03 + 8 / 1.03**15
+    #     = 13.5 + 436.893203883 + 5.134895580 = 455.528099463
+    assert result.npv == pytest.approx(13.5 + 15 * 30 / 1.03 + 8 / 1.03**15)
+    assert result.npv == pytest.approx(455.528099463, abs=1e-6)
+    assert len(result.by_year) == 16
+
+
+def test_horizon_one() -> None:
+    costs = parse_costs(
+        {"one_off": {"setup": 5}, "annual": {"fee": 10}, "escalation": 0.5, "exit": 2}
+    )
+    result = tco(costs, CostSettings(horizon=1, discount_rate=0.25))
+    # escalation never applies in year 1; exit lands in year 1 too
+    # NPV = 5 + (10 + 2) / 1.25 = 5 + 9.6 = 14.6
+    assert result.by_year == pytest.approx([5.0, 12.0])
+    assert result.npv == pytest.approx(14.6)
+    assert result.total == pytest.approx(17.0)
+
+
+def test_currency_conversion() -> None:
+    costs = parse_costs(
+        {"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}, "exit": 2}
+    )
+    study = CostSettings(horizon=2, discount_rate=0.5, currency="CAD", fx={"EUR": 1.5})
+    result = tco(costs, study)
+    # in CAD: year 0: 10 * 1.5 = 15; years 1, 2: 4 * 1.5 = 6; exit 2 * 1.5 = 3 in year 2
+    # NPV = 15 + 6 / 1.5 + 9 / 2.25 = 15 + 4 + 4 = 23
+    assert result.by_year == pytest.approx([15.0, 6.0, 9.0])
+    assert result.npv == pytest.approx(23.0)
+    assert result.total == pytest.approx(30.0)
+    assert result.by_category == pytest.approx(
+        {"setup": 15.0, "fee": 12.0, "exit": 3.0}
+    )
+    assert result.currency == "CAD"
+
+
+def test_same_currency_needs_no_rate() -> None:
+    costs = parse_costs({"currency": "EUR", "one_off": {"setup": 10}})
+    result = tco(costs, CostSettings(horizon=1, currency="EUR"))
+    assert result.npv == pytest.approx(10.0)
+
+
+def test_missing_fx_rate_is_an_error() -> None:
+    costs = parse_costs({"currency": "EUR", "one_off": {"setup": 10}})
+    with pytest.raises(CostsError) as info:
+        tco(costs, CostSettings(fx={"USD": 1.35}))
+    assert paths(info.value) == {"fx.EUR"}
+    assert "EUR" in str(info.value)
+
+
+def test_negative_samples_rejected() -> None:
+    with pytest.raises(ValueError):
+        tco(parse_costs(EXAMPLE), CostSettings(), samples=-1)
+
+
+# --------------------------------------------------------------------------- kernel
+
+
+def test_npv_batch_is_vectorised() -> None:
+    npv = npv_batch(
+        [10, 0], [100, 50], [0.10, 0.0], [0, 30], horizon=2, discount_rate=0.05
+    )
+    assert npv.shape == (2,)
+    # second: 50/1.05 + 80/1.1025 = 47.619047619 + 72.562358277
+    assert npv == pytest.approx([205.011337868, 120.181405896])
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+RANGED = {
+    "one_off": {"migration": {"low": 8, "likely": 12, "high": 20}},
+    "annual": {"licences": {"low": 15, "likely": 20, "high": 30}, "staff": 4},
+    "escalation": {"low": 0.0, "likely": 0.03, "high": 0.06},
+    "exit": {"low": 4, "likely": 8, "high": 16},
+}
+
+
+def bound(raw: object, key: str) -> object:
+    """``raw`` with every ``{low, likely, high}`` replaced by its ``key`` value."""
+    if isinstance(raw, dict) and "likely" in raw:
+        return raw[key]
+    if isinstance(raw, dict):
+        return {name: bound(value, key) for name, value in raw.items()}
+    return raw
+
+
+def test_percentiles_ordered_bounded_and_reproducible() -> None:
+    costs = parse_costs(RANGED)
+    study = CostSettings(horizon=10)
+    first = tco(costs, study, samples=5000, seed=42)
+    again = tco(costs, study, samples=5000, seed=42)
+    other = tco(costs, study, samples=5000, seed=7)
+    assert first.p10 is not None and first.p50 is not None and first.p90 is not None
+    assert first.p10 <= first.p50 <= first.p90
+    assert first.p10 < first.p90
+    assert (first.p10, first.p50, first.p90) == (again.p10, again.p50, again.p90)
+    assert (first.p10, first.p50, first.p90) != (other.p10, other.p50, other.p90)
+    assert tco(parse_costs(bound(RANGED, "low")), study).npv <= first.p10
+    assert first.p90 <= tco(parse_costs(bound(RANGED, "high")), study).npv
+    # The deterministic figures still use `likely`, sampling or not.
+    assert first.npv == tco(costs, study).npv
+
+
+def test_no_percentiles_without_samples_or_ranges() -> None:
+    assert tco(parse_costs(RANGED), CostSettings(), samples=0).p50 is None
+    assert tco(parse_costs(EXAMPLE), CostSettings(), samples=1000).p50 is None
+
+
+def test_degenerate_ranges_sample_to_the_deterministic_npv() -> None:
+    degenerate = {
+        "currency": "EUR",
+        "one_off": {"migration": {"low": 12, "likely": 12, "high": 12}},
+        "annual": {"licences": {"low": 20, "likely": 20, "high": 20}, "hosting": 6},
+        "escalation": {"low": 0.03, "likely": 0.03, "high": 0.03},
+        "exit": {"low": 8, "likely": 8, "high": 8},
+    }
+    costs = parse_costs(degenerate)
+    study = CostSettings(fx={"EUR": 1.5})
+    draws = sample_npv(costs, study, samples=1000, seed=3)
+    expected = tco(costs, study).npv
+    assert draws.shape == (1000,)
+    assert draws == pytest.approx(np.full(1000, expected), rel=1e-12)
+    # Equal bounds are not uncertainty, so tco reports no percentiles.
+    assert not costs.has_ranges
+    assert tco(costs, study, samples=1000).p50 is None
+
+
+def test_sampling_with_currency_conversion() -> None:
+    raw = {**RANGED, "currency": "EUR"}
+    study = CostSettings(horizon=10, fx={"EUR": 2.0})
+    in_eur = tco(parse_costs(RANGED), CostSettings(horizon=10), samples=2000, seed=1)
+    in_cad = tco(parse_costs(raw), study, samples=2000, seed=1)
+    # Same draws (same seed), every amount doubled: NPV percentiles double.
+    assert in_cad.p50 == pytest.approx(2 * in_eur.p50)
+    assert in_cad.p90 == pytest.approx(2 * in_eur.p90)
+
+
+def test_triangular_reproducible_and_bounded() -> None:
+    low, mode, high = (
+        np.array([0.0, 5.0, 2.0]),
+        np.array([1.0, 5.0, 2.0]),
+        np.array([4.0, 5.0, 9.0]),
+    )
+    a = sampling.triangular(sampling.make_rng(9), low, mode, high, size=(20000, 3))
+    b = sampling.triangular(sampling.make_rng(9), low, mode, high, size=(20000, 3))
+    assert a.shape == (20000, 3)
+    assert np.array_equal(a, b)
+    assert not np.isnan(a).any()
+    assert np.all(a >= low) and np.all(a <= high)
+    assert np.all(a[:, 1] == 5.0)  # degenerate: the constant
+    # mean of triangular(l, m, h) is (l + m + h) / 3
+    assert a[:, 0].mean() == pytest.approx(5 / 3, abs=0.03)
+    assert a[:, 2].mean() == pytest.approx(13 / 3, abs=0.05)
+
+
+def test_triangular_scalar_and_invalid() -> None:
+    assert (
+        sampling.triangular(sampling.make_rng(0), 1, 1, 1, size=4).tolist() == [1.0] * 4
+    )
+    with pytest.raises(ValueError):
+        sampling.triangular(sampling.make_rng(0), 3, 1, 5, size=2)
+    with pytest.raises(ValueError):
+        sampling.triangular(sampling.make_rng(0), 0, 1, float("nan"), size=2)
+    with pytest.raises(ValueError):
+        sampling.triangular(sampling.make_rng(0), [0, 0], [1, 1], [2, 2], size=3)
+
+
+def test_uniform() -> None:
+    a = sampling.uniform(sampling.make_rng(5), [0.0, 3.0], [10.0, 3.0], size=(5000, 2))
+    assert np.array_equal(
+        a,
+        sampling.uniform(sampling.make_rng(5), [0.0, 3.0], [10.0, 3.0], size=(5000, 2)),
+    )
+    assert np.all((a[:, 0] >= 0) & (a[:, 0] < 10))
+    assert np.all(a[:, 1] == 3.0)
+    assert a[:, 0].mean() == pytest.approx(5.0, abs=0.2)
+    with pytest.raises(ValueError):
+        sampling.uniform(sampling.make_rng(5), 2, 1, size=1)
+
+
+@given(
+    low=st.floats(-1e6, 1e6),
+    spread_left=st.floats(0, 1e6),
+    spread_right=st.floats(0, 1e6),
+    seed=st.integers(0, 2**32),
+)
+def test_triangular_stays_in_bounds(
+    low: float, spread_left: float, spread_right: float, seed: int
+) -> None:
+    mode, high = low + spread_left, low + spread_left + spread_right
+    draws = sampling.triangular(sampling.make_rng(seed), low, mode, high, size=200)
+    assert np.all(np.isfinite(draws))
+    assert np.all((draws >= low) & (draws <= high))
+
+
+# --------------------------------------------------------------------------- properties
+
+amounts = st.floats(0, 1e6, allow_nan=False)
+items = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), amounts, max_size=4)
+
+
+@settings(max_examples=200)
+@given(
+    one_off=items,
+    annual=items,
+    escalation=st.floats(-0.5, 0.5),
+    exit_cost=amounts,
+    horizon=st.integers(1, 60),
+    rates=st.lists(st.floats(-0.5, 1.0), min_size=2, max_size=2, unique=True),
+)
+def test_npv_decreases_as_discount_rate_increases(
+    one_off: dict,
+    annual: dict,
+    escalation: float,
+    exit_cost: float,
+    horizon: int,
+    rates: list[float],
+) -> None:
+    costs = parse_costs(
+        {
+            "one_off": one_off,
+            "annual": annual,
+            "escalation": escalation,
+            "exit": exit_cost,
+        }
+    )
+    low_rate, high_rate = sorted(rates)
+    cheap = tco(costs, CostSettings(horizon=horizon, discount_rate=high_rate))
+    dear = tco(costs, CostSettings(horizon=horizon, discount_rate=low_rate))
+    assert cheap.npv <= dear.npv * (1 + 1e-12) + 1e-9
+    # Undiscounted figures do not depend on the rate and always add up.
+    assert cheap.total == pytest.approx(dear.total)
+    assert sum(cheap.by_year) == pytest.approx(cheap.total)
+    assert sum(cheap.by_category.values()) == pytest.approx(cheap.total)
+
+
+@given(
+    one_off=items,
+    annual=items,
+    escalation=st.floats(-0.5, 0.5),
+    exit_cost=amounts,
+    horizon=st.integers(1, 100),
+)
+def test_npv_at_zero_rate_equals_total(
+    one_off: dict, annual: dict, escalation: float, exit_cost: float, horizon: int
+) -> None:
+    costs = parse_costs(
+        {
+            "one_off": one_off,
+            "annual": annual,
+            "escalation": escalation,
+            "exit": exit_cost,
+        }
+    )
+    result = tco(costs, CostSettings(horizon=horizon, discount_rate=0.0))
+    assert result.npv == pytest.approx(result.total, rel=1e-12, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- crossover
+
+
+def result(by_year: list[float], currency: str = "CAD") -> TcoResult:
+    return TcoResult(
+        npv=0.0, total=sum(by_year), by_year=by_year, by_category={}, currency=currency
+    )
+
+
+def test_crossover_hand_made() -> None:
+    a = result([10, 5, 5, 5])  # cumulative 10, 15, 20, 25
+    b = result(
+        [0, 9, 9, 9]
+    )  # cumulative  0,  9, 18, 27: b cheaper at year 0, dearer from year 3
+    assert crossover_year(a, b) == 3
+    assert crossover_year(b, a) == 3
+
+
+def test_crossover_never_and_ties() -> None:
+    assert crossover_year(result([10, 5, 5]), result([0, 5, 5])) is None
+    assert crossover_year(result([1, 2, 3]), result([1, 2, 3])) is None
+    # Tied at year 0: the cheaper option is the one cheaper at year 1.
+    assert crossover_year(result([5, 1, 9]), result([5, 3, 3])) == 2
+
+
+def test_crossover_from_profiles() -> None:
+    study = CostSettings(horizon=10)
+    build = tco(parse_costs({"one_off": {"build": 100}, "annual": {"run": 10}}), study)
+    rent = tco(parse_costs({"annual": {"subscription": 30}}), study)
+    # cumulative: build 100 + 10 t, rent 30 t; rent > build when 20 t > 100, i.e. t > 5
+    # (year 5 is a tie at 150, not a crossover)
+    assert crossover_year(build, rent) == 6
+
+
+def test_crossover_rejects_mismatched_results() -> None:
+    with pytest.raises(ValueError):
+        crossover_year(result([1, 2]), result([1, 2], currency="EUR"))
+    with pytest.raises(ValueError):
+        crossover_year(result([1, 2]), result([1, 2, 3]))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def test_tco_report_shape() -> None:
+    providers = [
+        ("beta", parse_costs(RANGED)),
+        (
+            "alpha",
+            parse_costs(
+                {"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}}
+            ),
+        ),
+    ]
+    study = CostSettings(horizon=2, discount_rate=0.5, fx={"EUR": 1.5})
+    report = tco_report(providers, study, samples=500, seed=0)
+    json.dumps(report, allow_nan=False)
+    assert report["horizon"] == 2
+    assert report["discount_rate"] == 0.5
+    assert report["currency"] == "CAD"
+    assert [r["id"] for r in report["results"]] == ["beta", "alpha"]
+    beta, alpha = report["results"]
+    assert set(alpha) == {
+        "id",
+        "npv",
+        "total",
+        "by_year",
+        "by_category",
+        "p10",
+        "p50",
+        "p90",
+    }
+    # alpha: 15 + 6 / 1.5 + 6 / 2.25 = 21.6667; no ranges, so no percentiles
+    assert alpha["npv"] == pytest.approx(15 + 4 + 6 / 2.25)
+    assert alpha["by_year"] == pytest.approx([15.0, 6.0, 6.0])
+    assert alpha["by_category"] == pytest.approx(
+        {"setup": 15.0, "fee": 12.0, "exit": 0.0}
+    )
+    assert alpha["p10"] is None and alpha["p50"] is None and alpha["p90"] is None
+    assert beta["p10"] <= beta["p50"] <= beta["p90"]
+    for row in report["results"]:
+        for key in ("npv", "total", "p50"):
+            assert row[key] is None or type(row[key]) is float
+        assert all(type(x) is float for x in row["by_year"])
+    # Each provider is sampled from the same seed: order does not matter.
+    swapped = tco_report(providers[::-1], study, samples=500, seed=0)
+    assert swapped["results"][1] == beta
+
+
+def test_tco_report_lists_every_missing_rate() -> None:
+    providers = [
+        ("a", parse_costs({"currency": "EUR", "one_off": {"x": 1}})),
+        ("b", parse_costs({"currency": "USD", "one_off": {"x": 1}})),
+    ]
+    with pytest.raises(CostsError) as info:
+        tco_report(providers, CostSettings())
+    assert paths(info.value) == {"fx.EUR", "fx.USD"}

@@ -1,0 +1,31 @@
+"""Problems found in study files, reported as `FILE:LINE: field: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class WorkbenchError(Exception):
+    """A user-facing failure carrying one or more problems; never shown as a traceback."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem("", 0, "", problems)]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) if p.file else p.message for p in self.problems))
+
+
+class LoadError(WorkbenchError):
+    """A study file could not be read or does not fit its format."""

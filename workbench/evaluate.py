@@ -1,0 +1,302 @@
+"""Evaluate a study: scores, ranks, must-have eligibility and contributions.
+
+`score_batch` is the vectorised entry point (K weight vectors at once) that robustness
+analysis builds on; `evaluate` is the single-weighting case with everything a page or report
+shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import WorkbenchError
+from .methods import REGISTRY, promethee, topsis, vikor, weighted_product, weighted_sum
+from .model import METHODS, NORMALIZATIONS
+from .normalize import normalize
+from .study import Study
+
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class MustHaveFailure:
+    criterion: str
+    required: str
+    actual: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "required": self.required, "actual": self.actual}
+
+
+@dataclass
+class AlternativeResult:
+    id: str
+    name: str
+    score: float
+    rank: int
+    eligible: bool
+    failed_must_haves: list[MustHaveFailure] = field(default_factory=list)
+    contributions: dict[str, float] = field(default_factory=dict)
+    group_contributions: dict[str, float] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "score": self.score,
+            "rank": self.rank,
+            "eligible": self.eligible,
+            "failed_must_haves": [f.to_json() for f in self.failed_must_haves],
+            "contributions": self.contributions,
+            "group_contributions": self.group_contributions,
+            "missing": self.missing,
+            "overridden": self.overridden,
+        }
+
+
+@dataclass
+class Evaluation:
+    criteria_set: str
+    method: str
+    normalization: str | None
+    higher_is_better: bool
+    weights: dict[str, float]
+    results: list[AlternativeResult]
+    normalized: np.ndarray
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def result(self, provider_id: str) -> AlternativeResult:
+        return next(r for r in self.results if r.id == provider_id)
+
+    def winner(self) -> AlternativeResult:
+        return self.results[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "criteria_set": self.criteria_set,
+            "method": self.method,
+            "normalization": self.normalization,
+            "higher_is_better": self.higher_is_better,
+            "weights": self.weights,
+            "results": [r.to_json() for r in self.results],
+            **({"details": self.details} if self.details else {}),
+        }
+
+
+def resolve_method(study: Study, method: str | None, normalization: str | None) -> tuple[str, str | None]:
+    """The method and normalisation in force: argument, else scenario, else set, else defaults."""
+    method = method or study.scenario.method or study.criteria_set.method or "weighted-sum"
+    if method not in METHODS:
+        raise WorkbenchError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    info = REGISTRY[method]
+    normalization = normalization or study.scenario.normalization or study.criteria_set.normalization
+    if method == "promethee-ii":
+        return method, None
+    if normalization is None:
+        normalization = info.default_normalization
+    if normalization is not None and normalization not in NORMALIZATIONS:
+        raise WorkbenchError(f"unknown normalisation {normalization!r}; choose one of: {', '.join(NORMALIZATIONS)}")
+    return method, normalization
+
+
+def normalized_matrix(study: Study, normalization: str | None) -> np.ndarray:
+    if normalization is None:
+        return study.matrix.copy()
+    return normalize(study.matrix, study.cost_mask, normalization, study.lower, study.upper)
+
+
+def score_batch(
+    study: Study, w: np.ndarray, method: str, normalization: str | None, *, matrix: np.ndarray | None = None
+) -> np.ndarray:
+    """Scores (K × n) for a weight batch w (K × m); `matrix` replaces the study's values (score draws)."""
+    w = np.atleast_2d(np.asarray(w, dtype=float))
+    x = study.matrix if matrix is None else matrix
+    if method == "promethee-ii":
+        prefs = [leaf.preference for leaf in study.leaves]
+        return promethee.flows(x, study.cost_mask, prefs, w)
+    if method == "vikor":
+        y = (
+            np.where(study.cost_mask, -x, x)
+            if normalization is None
+            else normalize(x, study.cost_mask, normalization, study.lower, study.upper)
+        )
+        return vikor.scores(y, w)
+    r = normalize(x, study.cost_mask, normalization or "scale", study.lower, study.upper)
+    kernel = {
+        "weighted-sum": weighted_sum.scores,
+        "weighted-product": weighted_product.scores,
+        "topsis": topsis.scores,
+    }[method]
+    return kernel(r, w)
+
+
+def rank(scores: np.ndarray, eligible: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Ranks (1 best) with ties within 1e-9 sharing the lowest rank (1, 1, 3); every eligible
+    alternative ranks before every ineligible one. Works on the last axis of a batch."""
+    scores = np.asarray(scores, dtype=float)
+    eligible = np.asarray(eligible, dtype=bool)
+    key = scores if higher_is_better else -scores
+    same = eligible[None, :] == eligible[:, None]
+    # beats[..., i, j]: j ranks ahead of i.
+    beats = (eligible[None, :] & ~eligible[:, None]) | (same & (key[..., None, :] > key[..., :, None] + TIE_TOLERANCE))
+    return beats.sum(axis=-1) + 1
+
+
+def must_have_failures(study: Study) -> list[list[MustHaveFailure]]:
+    disabled = set(study.scenario.disabled_must_haves)
+    out: list[list[MustHaveFailure]] = [[] for _ in study.providers]
+    for j, leaf in enumerate(study.leaves):
+        if leaf.must_have is None or leaf.id in disabled:
+            continue
+        for i in range(len(study.providers)):
+            value = float(study.matrix[i, j])
+            if not leaf.must_have.passes(value):
+                out[i].append(MustHaveFailure(leaf.id, leaf.must_have.describe(), value))
+    return out
+
+
+def eligibility(study: Study) -> np.ndarray:
+    return np.array([not failures for failures in must_have_failures(study)])
+
+
+def evaluate(
+    study: Study,
+    method: str | None = None,
+    normalization: str | None = None,
+    weights: dict[str, float] | None = None,
+    lang: str = "en",
+) -> Evaluation:
+    """Score and rank every provider under one weighting (node-id overrides on top of the scenario's)."""
+    method, normalization = resolve_method(study, method, normalization)
+    info = REGISTRY[method]
+    try:
+        w_map = study.global_weights(weights)
+    except ValueError as exc:
+        raise WorkbenchError(str(exc)) from None
+    w = np.array([w_map[i] for i in study.leaf_ids])
+    scores = score_batch(study, w[None, :], method, normalization)[0]
+    failures = must_have_failures(study)
+    eligible = np.array([not f for f in failures])
+    ranks = rank(scores, eligible, info.higher_is_better)
+    r = normalized_matrix(study, normalization or ("scale" if method == "promethee-ii" else None))
+    contributions = _contributions(study, method, r, w)
+    groups = _group_contributions(study, contributions) if contributions is not None else None
+    results = []
+    for i, provider in enumerate(study.providers):
+        results.append(
+            AlternativeResult(
+                id=provider.id,
+                name=provider.name.get(lang),
+                score=float(scores[i]),
+                rank=int(ranks[i]),
+                eligible=bool(eligible[i]),
+                failed_must_haves=failures[i],
+                contributions={}
+                if contributions is None
+                else dict(zip(study.leaf_ids, contributions[i].tolist(), strict=True)),
+                group_contributions={} if groups is None else groups[i],
+                missing=[study.leaf_ids[j] for j in np.flatnonzero(study.missing[i])],
+                overridden=[study.leaf_ids[j] for j in np.flatnonzero(study.overridden[i])],
+            )
+        )
+    order = sorted(range(len(results)), key=lambda i: (results[i].rank, i))
+    return Evaluation(
+        criteria_set=study.criteria_set.id,
+        method=method,
+        normalization=normalization,
+        higher_is_better=info.higher_is_better,
+        weights=w_map,
+        results=[results[i] for i in order],
+        normalized=r,
+        details=_details(study, method, normalization, w),
+    )
+
+
+def _contributions(study: Study, method: str, r: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+    """Additive break-down of each score by leaf, for the methods whose score is a weighted sum."""
+    if method == "weighted-sum":
+        return weighted_sum.contributions(r, w)
+    if method == "promethee-ii":
+        n = len(study.providers)
+        flows = promethee.criterion_flows(study.matrix, study.cost_mask, [leaf.preference for leaf in study.leaves])
+        return flows * w[None, :] / max(n - 1, 1)
+    return None
+
+
+def _group_contributions(study: Study, contributions: np.ndarray) -> list[dict[str, float]]:
+    """Sum of leaf contributions under every group node."""
+    index = {leaf_id: j for j, leaf_id in enumerate(study.leaf_ids)}
+    groups = [n for n in study.criteria_set.nodes() if not n.is_leaf]
+    out: list[dict[str, float]] = [{} for _ in study.providers]
+    for group in groups:
+        stack, cols = list(group.children), []
+        while stack:
+            node = stack.pop()
+            if node.is_leaf:
+                cols.append(index[node.id])
+            stack.extend(node.children)
+        sums = contributions[:, cols].sum(axis=1)
+        for i in range(len(study.providers)):
+            out[i][group.id] = float(sums[i])
+    return out
+
+
+def _details(study: Study, method: str, normalization: str | None, w: np.ndarray) -> dict[str, Any]:
+    ids = study.provider_ids
+    if method == "vikor":
+        x = study.matrix
+        y = (
+            np.where(study.cost_mask, -x, x)
+            if normalization is None
+            else normalize(x, study.cost_mask, normalization, study.lower, study.upper)
+        )
+        s, r, q = (a[0] for a in vikor.srq(y, w[None, :]))
+        acc = vikor.acceptance(s, r, q)
+        return {
+            "S": dict(zip(ids, s.tolist(), strict=True)),
+            "R": dict(zip(ids, r.tolist(), strict=True)),
+            "Q": dict(zip(ids, q.tolist(), strict=True)),
+            "v": 0.5,
+            "dq": acc.dq,
+            "acceptable_advantage": acc.acceptable_advantage,
+            "acceptable_stability": acc.acceptable_stability,
+            "compromise_set": [ids[i] for i in acc.compromise],
+        }
+    if method == "promethee-ii":
+        plus, minus = promethee.positive_negative(
+            study.matrix, study.cost_mask, [leaf.preference for leaf in study.leaves], w
+        )
+        return {
+            "phi_plus": dict(zip(ids, plus.tolist(), strict=True)),
+            "phi_minus": dict(zip(ids, minus.tolist(), strict=True)),
+        }
+    return {}
+
+
+def compare_methods(study: Study, weights: dict[str, float] | None = None) -> dict[str, Any]:
+    """Ranks under all five methods (default normalisations) and Kendall's W of their agreement."""
+    ranks: dict[str, dict[str, int]] = {}
+    for method in METHODS:
+        try:
+            ev = evaluate(study, method, REGISTRY[method].default_normalization, weights)
+        except WorkbenchError:
+            continue
+        ranks[method] = {r.id: r.rank for r in ev.results}
+    matrix = np.array([[ranks[m][p] for p in study.provider_ids] for m in ranks], dtype=float)
+    return {"ranks": ranks, "kendall_w": kendall_w(matrix)}
+
+
+def kendall_w(ranks: np.ndarray) -> float:
+    """Kendall's coefficient of concordance W for k raters × n items (Kendall & Babington Smith 1939):
+    W = 12 S / (k² (n³ − n)), S = Σ_i (R_i − R̄)²; ties are not corrected. 1 = full agreement."""
+    k, n = ranks.shape if ranks.ndim == 2 else (0, 0)
+    if k < 2 or n < 2:
+        return 1.0
+    totals = ranks.sum(axis=0)
+    s = float(((totals - totals.mean()) ** 2).sum())
+    return float(12 * s / (k**2 * (n**3 - n)))

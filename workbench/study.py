@@ -1,0 +1,192 @@
+"""A criteria set + its providers + a scenario -> the decision matrix the kernels score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import LoadError, Problem
+from .loading import load_criteria_set, load_providers, load_scenario
+from .model import CriteriaSet, Criterion, Provider, Scenario
+from .weights import global_weights, node_shares
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Study:
+    """Everything an evaluation needs, already checked: rows are providers, columns leaves."""
+
+    criteria_set: CriteriaSet
+    providers: list[Provider]
+    scenario: Scenario
+    leaves: list[Criterion]
+    matrix: np.ndarray
+    missing: np.ndarray
+    overridden: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+    tco: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def leaf_ids(self) -> list[str]:
+        return [leaf.id for leaf in self.leaves]
+
+    @property
+    def provider_ids(self) -> list[str]:
+        return [p.id for p in self.providers]
+
+    @property
+    def cost_mask(self) -> np.ndarray:
+        return np.array([leaf.direction == "cost" for leaf in self.leaves])
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([leaf.scale.min for leaf in self.leaves])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([leaf.scale.max for leaf in self.leaves])
+
+    def weight_overrides(self) -> dict[str, float]:
+        return dict(self.scenario.weights)
+
+    def global_weights(self, overrides: dict[str, float] | None = None) -> dict[str, float]:
+        merged = {**self.scenario.weights, **(overrides or {})}
+        return global_weights(self.criteria_set, merged)
+
+    def node_shares(self, overrides: dict[str, float] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+        merged = {**self.scenario.weights, **(overrides or {})}
+        return node_shares(self.criteria_set, merged)
+
+    def weight_vector(self, overrides: dict[str, float] | None = None) -> np.ndarray:
+        weights = self.global_weights(overrides)
+        return np.array([weights[i] for i in self.leaf_ids])
+
+
+def resolve_providers_dir(criteria_set: CriteriaSet, providers_dir: Path | str | None) -> Path:
+    """The profiles folder: explicit, else the set's `providers` relative to the repo root."""
+    if providers_dir is not None:
+        return Path(providers_dir)
+    if not criteria_set.providers:
+        where = criteria_set.path or criteria_set.id
+        raise LoadError([Problem(str(where), 1, "providers", "no providers folder: give --providers")])
+    rel = Path(criteria_set.providers)
+    if rel.is_absolute():
+        return rel
+    for base in (Path.cwd(), REPO_ROOT, (criteria_set.path or Path(".")).resolve().parent):
+        if (base / rel).is_dir():
+            return base / rel
+    return REPO_ROOT / rel
+
+
+def leaf_index(criteria_set: CriteriaSet) -> dict[str, Criterion]:
+    return {leaf.id: leaf for leaf in criteria_set.leaves()}
+
+
+def build_study(
+    criteria_set: CriteriaSet,
+    providers: list[Provider],
+    scenario: Scenario | None = None,
+    *,
+    allow_missing: bool = False,
+) -> Study:
+    """Assemble the matrix; a missing score is an error unless `allow_missing` (worst value, flagged)."""
+    scenario = scenario or Scenario()
+    if scenario.providers is not None:
+        by_id = {p.id: p for p in providers}
+        providers = [by_id[i] for i in scenario.providers if i in by_id]
+    if not providers:
+        raise LoadError(
+            [Problem(str(criteria_set.path or criteria_set.id), 1, "providers", "no providers to evaluate")]
+        )
+    leaves = criteria_set.leaves()
+    n, m = len(providers), len(leaves)
+    matrix = np.zeros((n, m))
+    missing = np.zeros((n, m), dtype=bool)
+    overridden = np.zeros((n, m), dtype=bool)
+    tco_values, tco_results = _tco_values(criteria_set, providers, scenario, leaves)
+    problems: list[Problem] = []
+    for i, provider in enumerate(providers):
+        for j, leaf in enumerate(leaves):
+            value = tco_values.get((provider.id, leaf.id))
+            score = provider.scores.get(leaf.id)
+            if value is None and score is not None:
+                value = score.value
+            if value is None:
+                missing[i, j] = True
+                value = leaf.scale.max if leaf.direction == "cost" else leaf.scale.min
+                line = score.line if score and score.line else 1
+                problems.append(Problem(str(provider.path or provider.id), line, f"scores.{leaf.id}", "missing score"))
+            matrix[i, j] = value
+    for ov in scenario.overrides:
+        if ov.provider in {p.id for p in providers} and ov.criterion in {leaf.id for leaf in leaves}:
+            i = [p.id for p in providers].index(ov.provider)
+            j = [leaf.id for leaf in leaves].index(ov.criterion)
+            matrix[i, j] = ov.value
+            overridden[i, j] = True
+            missing[i, j] = False
+    problems = [p for p in problems if not _overridden(p, providers, leaves, overridden)]
+    if problems and not allow_missing:
+        raise LoadError(problems)
+    return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems, tco_results)
+
+
+def _overridden(problem: Problem, providers: list[Provider], leaves: list[Criterion], overridden: np.ndarray) -> bool:
+    for i, p in enumerate(providers):
+        if str(p.path or p.id) == problem.file:
+            for j, leaf in enumerate(leaves):
+                if problem.field == f"scores.{leaf.id}":
+                    return bool(overridden[i, j])
+    return False
+
+
+def _tco_values(
+    criteria_set: CriteriaSet, providers: list[Provider], scenario: Scenario, leaves: list[Criterion]
+) -> tuple[dict[tuple[str, str], float], dict[str, object]]:
+    """Values of `source: tco` leaves from each provider's cost model (NPV, clipped to the scale)."""
+    tco_leaves = [leaf for leaf in leaves if leaf.source == "tco"]
+    if not tco_leaves or not any(p.costs is not None for p in providers):
+        return {}, {}
+    from .costs import CostsError, CostSettings, tco
+
+    try:
+        settings = CostSettings.from_mapping(
+            scenario.cost_settings, CostSettings.from_mapping(criteria_set.cost_settings)
+        )
+    except CostsError as exc:
+        raise LoadError([Problem(str(criteria_set.path), 1, f, m) for f, m in exc.problems]) from None
+    values: dict[tuple[str, str], float] = {}
+    results: dict[str, object] = {}
+    for provider in providers:
+        if provider.costs is None or isinstance(provider.costs, dict):
+            continue
+        try:
+            result = tco(provider.costs, settings)
+        except CostsError as exc:
+            raise LoadError([Problem(str(provider.path), 1, f, m) for f, m in exc.problems]) from None
+        results[provider.id] = result
+        for leaf in tco_leaves:
+            values[(provider.id, leaf.id)] = float(np.clip(result.npv, leaf.scale.min, leaf.scale.max))
+    return values, results
+
+
+def load_study(
+    criteria: Path | str,
+    providers_dir: Path | str | None = None,
+    scenario: Path | str | Scenario | None = None,
+    *,
+    allow_missing: bool = False,
+) -> Study:
+    """Read the files and build the study; bad provider files are left out and reported."""
+    criteria_set = load_criteria_set(criteria)
+    folder = resolve_providers_dir(criteria_set, providers_dir)
+    providers, problems = load_providers(folder, leaf_index(criteria_set), ignore_unknown=True)
+    if not providers:
+        raise LoadError(problems or [Problem(str(folder), 1, "", "no provider profiles (*.yaml) in this folder")])
+    if isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario, criteria_set, [p.id for p in providers])
+    study = build_study(criteria_set, providers, scenario, allow_missing=allow_missing)
+    study.problems = problems + study.problems
+    return study

@@ -1,0 +1,169 @@
+"""Weights: the criteria tree's global leaf weights and the weighting helpers (ROC, swing, AHP)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import CriteriaSet, Criterion
+
+# Random-index tables for the AHP consistency ratio (mcda-anchors.md §3.1.1); n = 1..15.
+RI_TABLES: dict[str, tuple[float, ...]] = {
+    "saaty-1980": (0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59),
+    "tummala-ling-1998": (
+        0, 0, 0.5799, 0.8921, 1.1159, 1.2358, 1.3322, 1.3952, 1.4537,
+        1.4882, 1.5117, 1.5356, 1.5571, 1.5714, 1.5831,
+    ),
+    "donegan-dodd-1991": (
+        0, 0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733,
+        1.4055, 1.4213, 1.4497, 1.4643, 1.4822, 1.4969,
+    ),
+}  # fmt: skip
+RI_SOURCES = {
+    "saaty-1980": "Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill",
+    "tummala-ling-1998": "Tummala & Ling (1998), as used by pymcdm 1.4",
+    "donegan-dodd-1991": "Donegan & Dodd (1991), Math. Comput. Modelling 15(10):135-137",
+}
+DEFAULT_RI = "saaty-1980"
+CR_THRESHOLD = 0.1
+
+
+def local_shares(nodes: Sequence[Criterion], weights: Mapping[str, float]) -> dict[str, float]:
+    """Siblings' weights normalised to sum 1 (all zero gives all zero)."""
+    raw = np.array([max(float(weights.get(n.id, n.weight)), 0.0) for n in nodes])
+    total = raw.sum()
+    shares = raw / total if total > 0 else np.zeros_like(raw)
+    return {n.id: float(s) for n, s in zip(nodes, shares, strict=True)}
+
+
+def node_shares(
+    criteria_set: CriteriaSet, overrides: Mapping[str, float] | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """(local share, global share) of every node; global = product of local shares on the path.
+
+    A group whose children all weigh 0 passes nothing down; the leaf vector is then
+    renormalised so it sums to 1 (Belton & Stewart 2002, ch. 5: hierarchical weighting).
+    """
+    overrides = overrides or {}
+    local: dict[str, float] = {}
+    glob: dict[str, float] = {}
+
+    def walk(nodes: list[Criterion], parent_share: float) -> None:
+        shares = local_shares(nodes, overrides)
+        for node in nodes:
+            local[node.id] = shares[node.id]
+            glob[node.id] = parent_share * shares[node.id]
+            walk(node.children, glob[node.id])
+
+    walk(criteria_set.criteria, 1.0)
+    leaf_total = sum(glob[leaf.id] for leaf in criteria_set.leaves())
+    if leaf_total <= 0:
+        raise ValueError("all weights are zero: give at least one criterion a positive weight")
+    if not np.isclose(leaf_total, 1.0):
+        glob = {k: v / leaf_total for k, v in glob.items()}
+    return local, glob
+
+
+def global_weights(criteria_set: CriteriaSet, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Global weight of every leaf, summing to 1."""
+    _, glob = node_shares(criteria_set, overrides)
+    return {leaf.id: glob[leaf.id] for leaf in criteria_set.leaves()}
+
+
+def rank_order_centroid(n: int) -> np.ndarray:
+    """ROC weights for ranks 1..n: w_r = (1/n) Σ_{k=r..n} 1/k (Barron & Barrett 1996)."""
+    if n < 1:
+        raise ValueError("rank-order centroid needs at least one criterion")
+    inv = 1.0 / np.arange(1, n + 1)
+    return np.cumsum(inv[::-1])[::-1] / n
+
+
+def roc_weights(order: Sequence[str]) -> dict[str, float]:
+    """Weights from an ordering, most important first."""
+    return dict(zip(order, rank_order_centroid(len(order)).tolist(), strict=True))
+
+
+def swing_weights(points: Mapping[str, float]) -> dict[str, float]:
+    """Swing weighting (von Winterfeldt & Edwards 1986): the most valued swing gets 100,
+    the others points relative to it; weights are points / Σ points."""
+    values = {k: float(v) for k, v in points.items()}
+    if any(v < 0 or not np.isfinite(v) for v in values.values()):
+        raise ValueError("swing points must be finite and non-negative")
+    total = sum(values.values())
+    if total <= 0:
+        raise ValueError("at least one swing must be worth more than 0")
+    return {k: v / total for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class AhpResult:
+    weights: dict[str, float]
+    lambda_max: float
+    ci: float
+    cr: float
+    ri: float
+    ri_table: str
+
+    @property
+    def consistent(self) -> bool:
+        return self.cr <= CR_THRESHOLD
+
+    def to_json(self) -> dict:
+        return {
+            "weights": self.weights,
+            "lambda_max": self.lambda_max,
+            "ci": self.ci,
+            "cr": self.cr,
+            "ri": self.ri,
+            "ri_table": self.ri_table,
+            "ri_source": RI_SOURCES[self.ri_table],
+            "consistent": self.consistent,
+        }
+
+
+def check_pairwise(matrix: np.ndarray) -> None:
+    """Raise ValueError unless `matrix` is a positive reciprocal square matrix."""
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 1:
+        raise ValueError(f"the pairwise matrix must be square, got shape {matrix.shape}")
+    if not np.all(np.isfinite(matrix)) or np.any(matrix <= 0):
+        raise ValueError("every pairwise judgment must be a positive number")
+    if not np.allclose(matrix * matrix.T, 1.0, rtol=1e-3):
+        i, j = np.argwhere(~np.isclose(matrix * matrix.T, 1.0, rtol=1e-3))[0]
+        raise ValueError(
+            f"the matrix is not reciprocal: a[{i + 1}][{j + 1}] = {matrix[i, j]:g} but "
+            f"a[{j + 1}][{i + 1}] = {matrix[j, i]:g} (expected {1 / matrix[i, j]:g})"
+        )
+
+
+def ahp(ids: Sequence[str], matrix: Sequence[Sequence[float]], ri_table: str = DEFAULT_RI) -> AhpResult:
+    """AHP priorities by the principal right eigenvector (Saaty 1980).
+
+    λmax = max Re(eig(A)); CI = (λmax − n)/(n − 1); CR = CI/RI(n), with RI from `ri_table`.
+    """
+    a = np.asarray(matrix, dtype=float)
+    check_pairwise(a)
+    n = a.shape[0]
+    if len(ids) != n:
+        raise ValueError(f"{len(ids)} criteria named but the matrix is {n}×{n}")
+    if ri_table not in RI_TABLES:
+        raise ValueError(f"unknown random-index table {ri_table!r}")
+    if n > len(RI_TABLES[ri_table]):
+        raise ValueError(f"the {ri_table} random-index table stops at n = {len(RI_TABLES[ri_table])}")
+    values, vectors = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    vector = np.abs(vectors[:, k].real)
+    w = vector / vector.sum()
+    lambda_max = float(values[k].real)
+    ci = (lambda_max - n) / (n - 1) if n > 2 else 0.0
+    ri = RI_TABLES[ri_table][n - 1]
+    cr = ci / ri if ri > 0 else 0.0
+    return AhpResult(
+        weights=dict(zip(ids, w.tolist(), strict=True)),
+        lambda_max=lambda_max,
+        ci=float(ci),
+        cr=float(cr),
+        ri=float(ri),
+        ri_table=ri_table,
+    )
