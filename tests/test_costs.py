@@ -30,9 +30,7 @@ EXAMPLE = {
     "annual": {"licences": 20.0, "hosting": 6.0, "staff": 4.0},
     "escalation": 0.03,
     "exit": 8.0,
-    "sources": [
-        {"title": "Price list", "url": "https://example.org", "date": "2024-01-01"}
-    ],
+    "sources": [{"title": "Price list", "url": "https://example.org", "date": "2024-01-01"}],
 }
 
 
@@ -184,12 +182,8 @@ def test_settings_defaults() -> None:
 
 
 def test_settings_scenario_overrides_criteria_set() -> None:
-    study = CostSettings.from_mapping(
-        {"horizon": 10, "discount_rate": 0.05, "fx": {"EUR": 1.5}, "criteria": [1]}
-    )
-    scenario = CostSettings.from_mapping(
-        {"horizon": 5, "fx": {"USD": 1.35}}, base=study
-    )
+    study = CostSettings.from_mapping({"horizon": 10, "discount_rate": 0.05, "fx": {"EUR": 1.5}, "criteria": [1]})
+    scenario = CostSettings.from_mapping({"horizon": 5, "fx": {"USD": 1.35}}, base=study)
     assert scenario.horizon == 5
     assert scenario.discount_rate == 0.05
     assert scenario.currency == "CAD"
@@ -199,9 +193,7 @@ def test_settings_scenario_overrides_criteria_set() -> None:
 def test_settings_currency_change_drops_base_rates() -> None:
     # Base rates are "value in CAD"; reusing them for a EUR study would be wrong.
     study = CostSettings.from_mapping({"fx": {"EUR": 1.5}})
-    scenario = CostSettings.from_mapping(
-        {"currency": "EUR", "fx": {"CAD": 0.67}}, base=study
-    )
+    scenario = CostSettings.from_mapping({"currency": "EUR", "fx": {"CAD": 0.67}}, base=study)
     assert scenario.fx == {"CAD": 0.67}
 
 
@@ -233,9 +225,7 @@ def test_bad_settings_name_the_field(raw: dict, path: str) -> None:
 
 def test_settings_report_every_problem() -> None:
     with pytest.raises(CostsError) as info:
-        CostSettings.from_mapping(
-            {"horizon": 0, "discount_rate": -2, "fx": {"EUR": -1}}
-        )
+        CostSettings.from_mapping({"horizon": 0, "discount_rate": -2, "fx": {"EUR": -1}})
     assert paths(info.value) == {"horizon", "discount_rate", "fx.EUR"}
 
 
@@ -248,9 +238,7 @@ def test_settings_constructor_validates_too() -> None:
 
 
 def test_npv_with_escalation() -> None:
-    costs = parse_costs(
-        {"one_off": {"setup": 10}, "annual": {"licences": 100}, "escalation": 0.10}
-    )
+    costs = parse_costs({"one_off": {"setup": 10}, "annual": {"licences": 100}, "escalation": 0.10})
     result = tco(costs, CostSettings(horizon=2, discount_rate=0.05))
     # year 0: 10; year 1: 100; year 2: 100 * 1.10 = 110
     # NPV = 10 + 100 / 1.05 + 110 / 1.05**2
@@ -258,9 +246,7 @@ def test_npv_with_escalation() -> None:
     assert result.by_year == pytest.approx([10.0, 100.0, 110.0])
     assert result.npv == pytest.approx(205.011337868)
     assert result.total == pytest.approx(220.0)
-    assert result.by_category == pytest.approx(
-        {"setup": 10.0, "licences": 210.0, "exit": 0.0}
-    )
+    assert result.by_category == pytest.approx({"setup": 10.0, "licences": 210.0, "exit": 0.0})
     assert result.p10 is None and result.p50 is None and result.p90 is None
     assert result.currency == "CAD"
 
@@ -298,9 +284,7 @@ def test_example_profile_default_study() -> None:
 
 
 def test_horizon_one() -> None:
-    costs = parse_costs(
-        {"one_off": {"setup": 5}, "annual": {"fee": 10}, "escalation": 0.5, "exit": 2}
-    )
+    costs = parse_costs({"one_off": {"setup": 5}, "annual": {"fee": 10}, "escalation": 0.5, "exit": 2})
     result = tco(costs, CostSettings(horizon=1, discount_rate=0.25))
     # escalation never applies in year 1; exit lands in year 1 too
     # NPV = 5 + (10 + 2) / 1.25 = 5 + 9.6 = 14.6
@@ -310,9 +294,7 @@ def test_horizon_one() -> None:
 
 
 def test_currency_conversion() -> None:
-    costs = parse_costs(
-        {"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}, "exit": 2}
-    )
+    costs = parse_costs({"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}, "exit": 2})
     study = CostSettings(horizon=2, discount_rate=0.5, currency="CAD", fx={"EUR": 1.5})
     result = tco(costs, study)
     # in CAD: year 0: 10 * 1.5 = 15; years 1, 2: 4 * 1.5 = 6; exit 2 * 1.5 = 3 in year 2
@@ -320,9 +302,7 @@ def test_currency_conversion() -> None:
     assert result.by_year == pytest.approx([15.0, 6.0, 9.0])
     assert result.npv == pytest.approx(23.0)
     assert result.total == pytest.approx(30.0)
-    assert result.by_category == pytest.approx(
-        {"setup": 15.0, "fee": 12.0, "exit": 3.0}
-    )
+    assert result.by_category == pytest.approx({"setup": 15.0, "fee": 12.0, "exit": 3.0})
     assert result.currency == "CAD"
 
 
@@ -349,9 +329,7 @@ def test_negative_samples_rejected() -> None:
 
 
 def test_npv_batch_is_vectorised() -> None:
-    npv = npv_batch(
-        [10, 0], [100, 50], [0.10, 0.0], [0, 30], horizon=2, discount_rate=0.05
-    )
+    npv = npv_batch([10, 0], [100, 50], [0.10, 0.0], [0, 30], horizon=2, discount_rate=0.05)
     assert npv.shape == (2,)
     # second: 50/1.05 + 80/1.1025 = 47.619047619 + 72.562358277
     assert npv == pytest.approx([205.011337868, 120.181405896])
@@ -447,9 +425,7 @@ def test_triangular_reproducible_and_bounded() -> None:
 
 
 def test_triangular_scalar_and_invalid() -> None:
-    assert (
-        sampling.triangular(sampling.make_rng(0), 1, 1, 1, size=4).tolist() == [1.0] * 4
-    )
+    assert sampling.triangular(sampling.make_rng(0), 1, 1, 1, size=4).tolist() == [1.0] * 4
     with pytest.raises(ValueError):
         sampling.triangular(sampling.make_rng(0), 3, 1, 5, size=2)
     with pytest.raises(ValueError):
@@ -477,9 +453,7 @@ def test_uniform() -> None:
     spread_right=st.floats(0, 1e6),
     seed=st.integers(0, 2**32),
 )
-def test_triangular_stays_in_bounds(
-    low: float, spread_left: float, spread_right: float, seed: int
-) -> None:
+def test_triangular_stays_in_bounds(low: float, spread_left: float, spread_right: float, seed: int) -> None:
     mode, high = low + spread_left, low + spread_left + spread_right
     draws = sampling.triangular(sampling.make_rng(seed), low, mode, high, size=200)
     assert np.all(np.isfinite(draws))
@@ -553,16 +527,12 @@ def test_npv_at_zero_rate_equals_total(
 
 
 def result(by_year: list[float], currency: str = "CAD") -> TcoResult:
-    return TcoResult(
-        npv=0.0, total=sum(by_year), by_year=by_year, by_category={}, currency=currency
-    )
+    return TcoResult(npv=0.0, total=sum(by_year), by_year=by_year, by_category={}, currency=currency)
 
 
 def test_crossover_hand_made() -> None:
     a = result([10, 5, 5, 5])  # cumulative 10, 15, 20, 25
-    b = result(
-        [0, 9, 9, 9]
-    )  # cumulative  0,  9, 18, 27: b cheaper at year 0, dearer from year 3
+    b = result([0, 9, 9, 9])  # cumulative  0,  9, 18, 27: b cheaper at year 0, dearer from year 3
     assert crossover_year(a, b) == 3
     assert crossover_year(b, a) == 3
 
@@ -598,9 +568,7 @@ def test_tco_report_shape() -> None:
         ("beta", parse_costs(RANGED)),
         (
             "alpha",
-            parse_costs(
-                {"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}}
-            ),
+            parse_costs({"currency": "EUR", "one_off": {"setup": 10}, "annual": {"fee": 4}}),
         ),
     ]
     study = CostSettings(horizon=2, discount_rate=0.5, fx={"EUR": 1.5})
@@ -624,9 +592,7 @@ def test_tco_report_shape() -> None:
     # alpha: 15 + 6 / 1.5 + 6 / 2.25 = 21.6667; no ranges, so no percentiles
     assert alpha["npv"] == pytest.approx(15 + 4 + 6 / 2.25)
     assert alpha["by_year"] == pytest.approx([15.0, 6.0, 6.0])
-    assert alpha["by_category"] == pytest.approx(
-        {"setup": 15.0, "fee": 12.0, "exit": 0.0}
-    )
+    assert alpha["by_category"] == pytest.approx({"setup": 15.0, "fee": 12.0, "exit": 0.0})
     assert alpha["p10"] is None and alpha["p50"] is None and alpha["p90"] is None
     assert beta["p10"] <= beta["p50"] <= beta["p90"]
     for row in report["results"]:

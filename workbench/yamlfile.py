@@ -81,8 +81,9 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     """Parse one YAML document; raise LoadError with the line of a syntax error."""
     if len(text) > MAX_BYTES:
         raise LoadError([Problem(file, 1, "", "file is too large")])
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -90,10 +91,14 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         line = mark.line + 1 if mark else 1
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         raise LoadError([Problem(file, line, "", f"YAML syntax error: {message}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise LoadError([Problem(file, line, "", f"YAML error: character {exc.character!r} is not allowed")]) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise LoadError([Problem(file, 1, "", f"YAML error: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDoc(file=file, data=_plain(data))
     if node is not None:
         _walk(node, (), doc, set())
