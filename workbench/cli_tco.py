@@ -9,6 +9,7 @@ from .cli import UsageError, table, write_json
 from .costs import CostsError, CostSettings, tco_report
 from .errors import LoadError, Problem
 from .loading import load_criteria_set, load_providers, load_scenario
+from .study import leaf_index, resolve_providers_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,10 +46,9 @@ def run(args: argparse.Namespace) -> int:
     criteria_set = load_criteria_set(args.criteria) if args.criteria else None
     folder = Path(args.providers) if args.providers else None
     if folder is None:
-        from .study import resolve_providers_dir
-
         folder = resolve_providers_dir(criteria_set, None)
-    providers, problems = load_providers(folder)
+    leaves = leaf_index(criteria_set) if criteria_set else None
+    providers, problems = load_providers(folder, leaves, ignore_unknown=True)
     if problems:
         raise LoadError(problems)
     scenario = load_scenario(args.scenario, criteria_set, [p.id for p in providers]) if args.scenario else None

@@ -89,16 +89,25 @@ class Evaluation:
 
 
 def resolve_method(study: Study, method: str | None, normalization: str | None) -> tuple[str, str | None]:
-    """The method and normalisation in force: argument, else scenario, else set, else defaults."""
+    """The method and normalisation in force.
+
+    Method: argument, else scenario, else criteria set, else weighted-sum. A normalisation given
+    by the scenario or the set goes with the method they name (weighted-sum when they name none):
+    switching to another method brings that method's own default normalisation.
+    """
     method = method or study.scenario.method or study.criteria_set.method or "weighted-sum"
     if method not in METHODS:
         raise WorkbenchError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     info = REGISTRY[method]
-    normalization = normalization or study.scenario.normalization or study.criteria_set.normalization
     if method == "promethee-ii":
         return method, None
     if normalization is None:
-        normalization = info.default_normalization
+        for layer in (study.scenario, study.criteria_set):
+            if layer.normalization and (layer.method or "weighted-sum") == method:
+                normalization = layer.normalization
+                break
+        else:
+            normalization = info.default_normalization
     if normalization is not None and normalization not in NORMALIZATIONS:
         raise WorkbenchError(f"unknown normalisation {normalization!r}; choose one of: {', '.join(NORMALIZATIONS)}")
     return method, normalization
@@ -126,6 +135,8 @@ def score_batch(
             else normalize(x, study.cost_mask, normalization, study.lower, study.upper)
         )
         return vikor.scores(y, w)
+    if method == "weighted-product":
+        _check_positive_for_product(study, x, normalization)
     r = normalize(x, study.cost_mask, normalization or "scale", study.lower, study.upper)
     kernel = {
         "weighted-sum": weighted_sum.scores,
@@ -133,6 +144,20 @@ def score_batch(
         "topsis": topsis.scores,
     }[method]
     return kernel(r, w)
+
+
+def _check_positive_for_product(study: Study, x: np.ndarray, normalization: str | None) -> None:
+    """A zero factor wipes out a product: name the criteria where it happens instead of failing late."""
+    r = normalize(x, study.cost_mask, normalization or "sum", study.lower, study.upper) if (x > 0).all() else None
+    if r is not None and (r > 0).all():
+        return
+    bad = [
+        study.leaf_ids[j] for j in range(x.shape[1]) if (x[:, j] <= 0).any() or (r is not None and (r[:, j] <= 0).any())
+    ]
+    raise WorkbenchError(
+        f"the weighted product needs every score > 0 after normalisation; these criteria have a score of 0: {', '.join(bad[:5])}"
+        f"{' …' if len(bad) > 5 else ''}; choose another method (e.g. weighted-sum or TOPSIS)"
+    )
 
 
 def rank(scores: np.ndarray, eligible: np.ndarray, higher_is_better: bool = True) -> np.ndarray:

@@ -408,7 +408,7 @@ def _score(ck: Checker, raw: Any, path: tuple, leaf: Criterion | None) -> Score 
     value = None
     if "value" in raw and raw["value"] is not None:
         value = value_of(raw["value"], path + ("value",))
-    elif not (leaf and leaf.source == "tco"):
+    elif leaf is not None and leaf.source != "tco":
         ck.add(path, "missing 'value'")
     score = Score(value=value, line=ck.doc.line(path))
     if "rationale" in raw:
