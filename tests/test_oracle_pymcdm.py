@@ -96,7 +96,7 @@ def test_promethee_gaussian_by_hand():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("norm", [None, "minmax", "vector"])
+@pytest.mark.parametrize("norm", [None, *NORMS])
 def test_vikor_matches_pymcdm(seed, norm):
     x, cost, w = random_problem(seed)
     study = make_study(x, cost, w)
