@@ -128,3 +128,27 @@ def test_tco_discounting():
     beta = next(r for r in data["results"] if r["id"] == "beta")
     expected = sum(3.0 / 1.05**t for t in range(1, 11))
     assert beta["npv"] == pytest.approx(expected)
+
+
+def test_validate_checks_scenario_ids_against_their_set(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "criteria: criteria/health-data-sovereignty.yaml\nproviders: [azure, quebec-open-source-stack]\nweights: {costs: 3}\n"
+    )
+    out = run("validate", str(scenario))
+    assert out.returncode == 1
+    assert out.stdout.splitlines() == [
+        f"{scenario}:2: providers[0]: unknown provider 'azure'",
+        f"{scenario}:3: weights.costs: unknown criterion 'costs'",
+    ]
+
+
+def test_shipped_scenarios_validate_and_evaluate():
+    assert run("validate").returncode == 0
+    out = run("evaluate", "--criteria", "criteria/health-data-sovereignty.yaml", "--scenario",
+              "scenarios/health-buyable-options.yaml", "--format", "json")  # fmt: skip
+    data = json.loads(out.stdout)
+    assert data["method"] == "topsis" and data["normalization"] == "vector"
+    assert len(data["results"]) == 6
+    oss = next(r for r in data["results"] if r["id"] == "quebec-open-source-stack")
+    assert oss["overridden"] == ["maturity-adoption"]

@@ -74,7 +74,11 @@ def _cell(value: Any) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validation import coverage_report, validate_paths
 
-    paths = args.paths or ["criteria", "providers"]
+    paths = (
+        args.paths
+        or [p for p in ("criteria", "providers", "scenarios") if Path(p).exists()]
+        or ["criteria", "providers"]
+    )
     problems, summary = validate_paths(paths)
     for problem in problems:
         print(problem)
@@ -239,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check criteria sets, provider profiles and scenarios")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: criteria/ providers/)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: criteria/ providers/ scenarios/)"
+    )
     p.add_argument("--coverage", action="store_true", help="report evidence coverage per study and provider")
     p.add_argument("--stale-months", type=int, default=None, metavar="N", help="list sources older than N months")
     p.set_defaults(func=cmd_validate)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError, Problem
-from .loading import criteria_set_from_doc, provider_from_doc, scenario_from_doc
+from .loading import criteria_set_from_doc, load_criteria_set, load_providers, provider_from_doc, scenario_from_doc
 from .model import CriteriaSet, Criterion, Provider
-from .study import resolve_providers_dir
+from .study import REPO_ROOT, resolve_providers_dir
 from .yamlfile import read_yaml
 
 
@@ -93,11 +93,30 @@ def scan(paths: list[str | Path]) -> Catalogue:
             cat.providers.setdefault(folder, []).append(provider)
         elif kind == "scenario":
             cat.scenarios += 1
-            try:
-                scenario_from_doc(doc, None, None, path)
-            except LoadError as exc:
-                cat.problems.extend(exc.problems)
+            cat.problems.extend(_check_scenario(doc, path))
     return cat
+
+
+def _check_scenario(doc, path: Path) -> list[Problem]:
+    """A scenario is checked against the criteria set it names (ids of criteria and providers)."""
+    criteria_set, provider_ids = None, None
+    named = doc.data.get("criteria") if isinstance(doc.data, dict) else None
+    if isinstance(named, str):
+        candidates = [Path(named), REPO_ROOT / named, path.parent / named]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            return [Problem(str(path), doc.line(("criteria",)), "criteria", f"criteria set {named!r} not found")]
+        try:
+            criteria_set = load_criteria_set(found)
+            providers, _ = load_providers(resolve_providers_dir(criteria_set, None), ignore_unknown=True)
+            provider_ids = [p.id for p in providers]
+        except LoadError:
+            return []  # the set's own problems are reported with the set
+    try:
+        scenario_from_doc(doc, criteria_set, provider_ids, path)
+    except LoadError as exc:
+        return exc.problems
+    return []
 
 
 def validate_paths(paths: list[str | Path]) -> tuple[list[Problem], dict[str, int]]:
