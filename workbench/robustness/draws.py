@@ -1,0 +1,180 @@
+"""Random weights, random score matrices, and scoring when every draw has its own matrix.
+
+Weights live on the simplex of leaf (global) weights: w_j ≥ 0, Σ_j w_j = 1.
+
+* uniform: the flat Dirichlet(1, …, 1), drawn as normalised standard exponentials
+  (Rubinstein & Kroese, *Simulation and the Monte Carlo Method*, 3rd ed., §4.3; the method the
+  SMAA literature uses for "no weight information", Lahdelma & Salminen 2001, §3);
+* dirichlet: Dirichlet(κ·w₀), drawn as normalised Gamma(κ·w₀ⱼ) variates: mean w₀ and
+  Var(wⱼ) = w₀ⱼ(1 − w₀ⱼ)/(κ + 1), so a larger concentration κ keeps draws closer to the chosen
+  weights; a leaf with w₀ⱼ = 0 stays at 0;
+* fixed: w₀ in every draw (only the scores vary).
+
+Scores: each value is drawn inside its `range` (uniform, or triangular with the recorded value as
+mode) through `workbench.sampling`; values without a range, user overrides and TCO-derived values
+stay fixed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import WorkbenchError
+from ..methods import promethee, vikor
+from ..normalize import normalize
+from ..sampling import triangular, uniform
+from ..study import Study
+
+WEIGHT_MODELS = ("uniform", "dirichlet", "fixed")
+SCORE_MODELS = ("fixed", "uniform", "triangular")
+
+
+def draw_weights(
+    rng: np.random.Generator, size: int, m: int, model: str, w0: np.ndarray, concentration: float
+) -> np.ndarray:
+    """`size` weight vectors (size × m) on the simplex, following `model` (module docstring)."""
+    if model == "fixed":
+        return np.broadcast_to(w0, (size, m)).copy()
+    if model == "uniform":
+        g = rng.standard_exponential((size, m))
+    elif model == "dirichlet":
+        alpha = concentration * np.asarray(w0, dtype=float)
+        g = np.zeros((size, m))
+        live = alpha > 0
+        g[:, live] = rng.standard_gamma(alpha[live], size=(size, int(live.sum())))
+    else:
+        raise WorkbenchError(f"unknown weights model {model!r}; choose one of: {', '.join(WEIGHT_MODELS)}")
+    total = g.sum(axis=1, keepdims=True)
+    # Tiny shape parameters can underflow every gamma of a row to 0: fall back to w0 there.
+    bad = total[:, 0] <= 0
+    total[bad] = 1.0
+    w = g / total
+    if bad.any():
+        w[bad] = w0
+    return w
+
+
+def score_bounds(study: Study) -> tuple[np.ndarray, np.ndarray]:
+    """Low and high (n × m) of each score: its `range` if it has one, else the value itself.
+
+    Overridden scores are the user's explicit choice and TCO-derived ones come from the cost
+    model, so both stay fixed.
+    """
+    low, high = study.matrix.copy(), study.matrix.copy()
+    for i, provider in enumerate(study.providers):
+        for j, leaf in enumerate(study.leaves):
+            score = provider.scores.get(leaf.id)
+            if score is None or score.range is None or study.overridden[i, j] or leaf.source == "tco":
+                continue
+            if study.missing[i, j]:
+                continue
+            lo, hi = score.range
+            value = study.matrix[i, j]
+            low[i, j], high[i, j] = min(lo, value), max(hi, value)
+    return low, high
+
+
+def has_ranges(study: Study) -> bool:
+    low, high = score_bounds(study)
+    return bool((high > low).any())
+
+
+def draw_matrices(
+    rng: np.random.Generator, size: int, study: Study, model: str, bounds: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray | None:
+    """`size` score matrices (size × n × m), or None when the scores stay fixed."""
+    if model == "fixed":
+        return None
+    low, high = bounds
+    shape = (size, *study.matrix.shape)
+    if model == "uniform":
+        return uniform(rng, low, high, size=shape)
+    if model == "triangular":
+        return triangular(rng, low, study.matrix, high, size=shape)
+    raise WorkbenchError(f"unknown scores model {model!r}; choose one of: {', '.join(SCORE_MODELS)}")
+
+
+def score_draws(study: Study, w: np.ndarray, x: np.ndarray, method: str, normalization: str | None) -> np.ndarray:
+    """Scores (K × n) when draw k has weights w[k] (K × m) and its own matrix x[k] (K × n × m)."""
+    return DrawScorer(study, x, method, normalization)(w)
+
+
+class DrawScorer:
+    """Scores of K drawn matrices x (K × n × m), each under its own weight vector.
+
+    The same formulas as `workbench.evaluate.score_batch`, applied draw by draw without a Python
+    loop. The engine's normalisations reduce over axis 0 (the alternatives), so they are fed the
+    draws as an (n × K × m) array; the method kernels become contractions over the last axis.
+    Everything that does not depend on the weights is computed once, so scoring the same draws
+    under several weight batches (the confidence factors) costs one contraction each.
+    """
+
+    def __init__(self, study: Study, x: np.ndarray, method: str, normalization: str | None):
+        self.method = method
+        xt = np.ascontiguousarray(np.moveaxis(x, 0, 1))  # n × K × m
+        cost = study.cost_mask
+        if method == "promethee-ii":
+            self.flows = _criterion_flows(study, xt)
+        elif method == "vikor":
+            y = np.where(cost, -xt, xt) if normalization is None else _normalize(study, xt, normalization)
+            self.t = vikor.regrets(y)
+        elif method in ("weighted-sum", "weighted-product", "topsis"):
+            r = _normalize(study, xt, normalization or "scale")
+            if method == "weighted-product":
+                if np.any(r <= 0):
+                    raise WorkbenchError(
+                        "the weighted product needs every normalised score > 0, and some drawn scores give 0; "
+                        "choose another method (e.g. weighted-sum or TOPSIS) or the fixed scores model"
+                    )
+                r = np.log(r)
+            elif method == "topsis":
+                self.gap_best = (r - r.max(axis=0)) ** 2
+                self.gap_worst = (r - r.min(axis=0)) ** 2
+            self.r = r
+        else:
+            raise WorkbenchError(f"unknown method {method!r}")
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        method = self.method
+        if method == "promethee-ii":
+            return np.einsum("km,nkm->kn", w, self.flows)
+        if method == "vikor":
+            return _vikor(self.t, w)
+        if method == "weighted-sum":
+            return np.einsum("km,nkm->kn", w, self.r)
+        if method == "weighted-product":
+            return np.exp(np.einsum("km,nkm->kn", w, self.r))
+        w2 = w * w
+        d_plus = np.sqrt(np.maximum(np.einsum("km,nkm->kn", w2, self.gap_best), 0.0))
+        d_minus = np.sqrt(np.maximum(np.einsum("km,nkm->kn", w2, self.gap_worst), 0.0))
+        total = d_plus + d_minus
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, d_minus / total, 0.5)
+
+
+def _normalize(study: Study, xt: np.ndarray, normalization: str) -> np.ndarray:
+    return normalize(xt, study.cost_mask, normalization, study.lower, study.upper)
+
+
+def _vikor(t: np.ndarray, w: np.ndarray, v: float = 0.5) -> np.ndarray:
+    """Q (K × n) from per-draw regrets t (n × K × m); the formulas of `vikor.srq`."""
+    s = np.einsum("km,nkm->kn", w, t)
+    r = (w[None, :, :] * t).max(axis=2).T
+    ratio = vikor._ratio
+    return v * ratio(s, s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)) + (1 - v) * ratio(
+        r, r.min(axis=1, keepdims=True), r.max(axis=1, keepdims=True)
+    )
+
+
+def _criterion_flows(study: Study, xt: np.ndarray) -> np.ndarray:
+    """Per-draw criterion flows divided by n − 1 (n × K × m), so that φ = Σ_j w_j F_j."""
+    n, k, m = xt.shape
+    out = np.zeros((n, k, m))
+    if n < 2:
+        return out
+    sign = np.where(study.cost_mask, -1.0, 1.0)
+    for j, leaf in enumerate(study.leaves):
+        col = xt[:, :, j] * sign[j]  # n × K
+        p = promethee.preference(col[:, None, :] - col[None, :, :], leaf.preference or promethee.USUAL)
+        out[:, :, j] = (p.sum(axis=1) - p.sum(axis=0)) / (n - 1)
+    return out

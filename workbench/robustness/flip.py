@@ -1,0 +1,86 @@
+"""Smallest weight change that makes a challenger first (weighted sum), as a linear programme.
+
+With r the normalised matrix (n × m), w₀ the current leaf weights and c an eligible challenger,
+solve over w ∈ ℝᵐ and d ∈ ℝᵐ:
+
+    minimise    Σ_j d_j                       (d_j ≥ |w_j − w₀_j| at the optimum: the L1 change)
+    subject to  d_j ≥ w_j − w₀_j,  d_j ≥ w₀_j − w_j,
+                Σ_j w_j = 1,  w_j ≥ 0         (weights stay on the simplex)
+                (r_i − r_c)·w ≤ 0             for every other eligible alternative i
+
+with scipy.optimize.linprog (HiGHS). At the optimum c ties the best of the others; any further
+step in the same direction makes it first outright, so the L1 change is the infimum of the
+changes that make c first. Ineligible alternatives cannot be first and are left out; a
+challenger that no weighting makes first (it is dominated) gets `l1_change = None`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+from ..errors import WorkbenchError
+from ..evaluate import eligibility, normalized_matrix, rank, resolve_method, score_batch
+from ..study import Study
+
+
+@dataclass
+class Flip:
+    challenger: str
+    l1_change: float | None
+    weights: dict[str, float] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"challenger": self.challenger, "l1_change": self.l1_change, "weights": self.weights}
+
+
+def min_change_to_flip(
+    study: Study, weights: dict[str, float] | None = None, normalization: str | None = None
+) -> list[Flip]:
+    """For every eligible challenger (not the current leader), the least L1 weight change that
+    makes it first under the weighted sum, nearest challenger first (module docstring)."""
+    _, normalization = resolve_method(study, "weighted-sum", normalization)
+    try:
+        w0 = study.weight_vector(weights)
+    except ValueError as exc:
+        raise WorkbenchError(str(exc)) from None
+    eligible = eligibility(study)
+    if not eligible.any():
+        return []
+    r = normalized_matrix(study, normalization)
+    ranks = rank(score_batch(study, w0[None, :], "weighted-sum", normalization)[0], eligible)
+    leader = int(np.argmax(ranks == 1))
+    flips = [_solve(study, r, w0, c, eligible) for c in np.flatnonzero(eligible) if c != leader]
+    return sorted(flips, key=lambda f: (f.l1_change is None, f.l1_change or 0.0))
+
+
+def _solve(study: Study, r: np.ndarray, w0: np.ndarray, c: int, eligible: np.ndarray) -> Flip:
+    m = w0.shape[0]
+    others = [i for i in np.flatnonzero(eligible) if i != c]
+    eye = np.eye(m)
+    # Variables x = [w (m), d (m)].
+    cost = np.concatenate([np.zeros(m), np.ones(m)])
+    a_ub = [np.hstack([eye, -eye]), np.hstack([-eye, -eye])]
+    b_ub = [w0, -w0]
+    if others:
+        a_ub.append(np.hstack([r[others] - r[c], np.zeros((len(others), m))]))
+        b_ub.append(np.zeros(len(others)))
+    a_eq = np.concatenate([np.ones(m), np.zeros(m)])[None, :]
+    res = linprog(
+        cost,
+        A_ub=np.vstack(a_ub),
+        b_ub=np.concatenate(b_ub),
+        A_eq=a_eq,
+        b_eq=[1.0],
+        bounds=[(0, None)] * (2 * m),
+        method="highs",
+    )
+    challenger = study.provider_ids[c]
+    if res.status != 0:
+        return Flip(challenger, None, None)
+    w = np.clip(res.x[:m], 0.0, None)
+    w = w / w.sum()
+    return Flip(challenger, float(np.abs(w - w0).sum()), dict(zip(study.leaf_ids, (float(v) for v in w), strict=True)))
