@@ -1,0 +1,132 @@
+"""AppTest of the Robustness page inside the app's navigation, in French and in English."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "ui/pages/robustness.py"
+FIXTURE_DIR = ROOT / "tests" / "fixtures" / "robustness"
+HEALTH = ROOT / "criteria" / "health-data-sovereignty.yaml"
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\", "")
+
+
+@pytest.fixture
+def fixture_app(monkeypatch) -> AppTest:
+    """The app on the robustness fixture (A leads, B challenges, C fails a must-have)."""
+    import streamlit as st
+
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(FIXTURE_DIR))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["wb_lang"] = "fr"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title")
+    return title.get("text") if isinstance(title, dict) else title
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def test_page_in_french(fixture_app):
+    at = fixture_app
+    assert at.title[0].value == "Robustesse du classement"
+    verdict = _unescape(at.info[0].value)
+    assert verdict.startswith("Option A arrive premier dans")
+    assert "« Qualité » descend sous 33,3" in verdict and "au profit de Option B" in verdict
+    assert at.metric[0].label == "Option A"
+    titles = [_title(c) for c in _charts(at)]
+    assert titles[:2] == ["Fréquence de chaque rang", "Distance avant un changement de premier"]
+    assert titles[2] == "Score selon le poids de « Qualité »"  # the most sensitive criterion first
+    flips = at.dataframe[0].value
+    assert list(flips["Option"]) == ["Option B"]
+    details = at.dataframe[1].value
+    # Untrusted names are shown as data, never interpreted (a leading '=' or markdown stays as is).
+    assert "=Option *C*" in list(details["Option"])
+    row_c = details[details["Option"] == "=Option *C*"].iloc[0]
+    assert row_c["Rang 1"].startswith("0,0") and row_c["Admissible"] == "non"
+
+
+def test_page_in_english(fixture_app):
+    at = fixture_app
+    at.sidebar.radio(key="wb_lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Robustness of the ranking"
+    verdict = _unescape(at.info[0].value)
+    assert verdict.startswith("Option A ranks first in")
+    assert "falls below 33.3% (now 40.0%)" in verdict
+    assert at.selectbox(key="rob_leaf").options[0] == "Quality"
+
+
+def test_page_recomputes_when_weights_change(fixture_app):
+    at = fixture_app
+    before = _unescape(at.info[0].value)
+    at.session_state["wb_weights"] = {"quality": 1, "price": 4, "lawful": 1}
+    at.run()
+    after = _unescape(at.info[0].value)
+    assert before != after and after.startswith("Option B arrive premier")
+
+
+def test_settings_change_the_analysis(fixture_app):
+    at = fixture_app
+    at.radio(key="rob_wmodel").set_value("fixed").run()
+    assert not at.exception
+    assert at.metric[0].value == "100,0\u00a0%"
+    assert "robuste" in _unescape(at.info[0].value)
+    at.radio(key="rob_wmodel").set_value("dirichlet").run()
+    at.number_input(key="rob_conc").set_value(500.0).run()
+    assert not at.exception
+    at.selectbox(key="rob_leaf").set_value("price").run()
+    sweep = next(c for c in _charts(at) if "layer" in c)
+    assert _title(sweep) == "Score selon le poids de « Prix »"
+
+
+@pytest.mark.skipif(not HEALTH.is_file(), reason="shipped health study not present")
+def test_page_on_the_shipped_health_study(monkeypatch):
+    import streamlit as st
+
+    monkeypatch.delenv("WORKBENCH_CRITERIA_DIR", raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["wb_lang"] = "en"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert "ranks first in" in _unescape(at.info[0].value)
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_other_method_with_score_draws(fixture_app):
+    at = fixture_app
+    at.session_state["wb_method"] = "vikor"
+    at.run()
+    at.radio(key="rob_smodel").set_value("triangular").run()
+    assert not at.exception, at.exception
+    assert "Calculé pour la somme pondérée seulement." in [c.value for c in at.caption]
+    sweep = next(c for c in _charts(at) if "layer" in c)
+    assert any(layer.get("encoding", {}).get("y", {}).get("title") == "Score (Q ↓)" for layer in sweep["layer"])
+    # The analysis itself is the engine's, with the same settings.
+    from workbench.evaluate import evaluate
+    from workbench.robustness import smaa
+    from workbench.study import load_study
+
+    study = load_study(FIXTURE_DIR / "criteria.yaml")
+    res = smaa(study, method="vikor", scores_model="triangular", samples=10_000)
+    leader = res.provider_ids.index(evaluate(study, "vikor").winner().id)
+    shown = at.metric[0].value
+    assert shown == f"{100 * res.first_rank[leader]:.1f}".replace(".", ",") + "\u00a0%"

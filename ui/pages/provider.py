@@ -1,0 +1,110 @@
+"""Provider page: one profile in full (facts, every score with rationale, confidence, sources)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import streamlit as st
+
+from ui import state
+from ui.widgets import fmt_score, md_escape, provider_colors, safe_url
+from workbench import charts
+from workbench.i18n import t
+
+# Characters kept as they are in a link target; parentheses and spaces get percent-encoded so a
+# URL cannot close the markdown link early.
+URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+
+lang = state.get_lang()
+cs = state.current_criteria_set()
+providers = state.all_providers()
+st.title(t("app.provider.title", lang))
+if not providers:
+    st.warning(t("app.study.none_selected", lang))
+    st.stop()
+
+names = {p.id: p.name.get(lang) for p in providers}
+ids = [p.id for p in providers]
+if st.session_state.get("prov_pick") not in ids:
+    st.session_state["prov_pick"] = st.session_state.get("wb_provider_page") or ids[0]
+    if st.session_state["prov_pick"] not in ids:
+        st.session_state["prov_pick"] = ids[0]
+pid = st.selectbox(t("col.provider", lang), ids, format_func=names.get, key="prov_pick")
+st.session_state["wb_provider_page"] = pid
+provider = next(p for p in providers if p.id == pid)
+
+st.header(provider.name.get(lang))
+if provider.kind:
+    st.caption(provider.kind.get(lang))
+if provider.summary:
+    st.markdown(md_escape(provider.summary.get(lang)))
+if pid not in state.selected_provider_ids():
+    st.info(t("app.provider.not_selected", lang))
+
+
+def _fact(value: object) -> str:
+    if isinstance(value, list):
+        return " · ".join(_fact(v) for v in value)
+    if isinstance(value, dict):
+        if set(value) <= {"en", "fr"}:
+            return str(value.get(lang) or value.get("en") or "")
+        return " · ".join(f"{k}: {_fact(v)}" for k, v in value.items())
+    return str(value)
+
+
+if provider.facts:
+    st.subheader(t("app.provider.facts", lang))
+    st.dataframe(
+        [
+            {t("app.provider.fact", lang): str(k), t("app.provider.value", lang): _fact(v)}
+            for k, v in provider.facts.items()
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={t("app.provider.value", lang): st.column_config.TextColumn(width="large")},
+    )
+
+st.subheader(t("app.provider.scores", lang))
+st.caption(t("app.provider.legend", lang))
+for leaf in cs.leaves():
+    score = provider.scores.get(leaf.id)
+    override = state.override_for(pid, leaf.id)
+    value = score.value if score else None
+    label = leaf.scale.label_of(value, lang) if (leaf.scale and value is not None) else None
+    shown = fmt_score(value, lang) + (f" ({label})" if label else "")
+    if leaf.source == "tco":
+        shown = t("app.provider.from_tco", lang)
+    if override:
+        shown = f"✎ {fmt_score(override.value, lang)} ({t('app.provider.was', lang)} {shown})"
+    elif score and score.confidence == "low":
+        shown = f"⚠ {shown}"
+    facts = [f"**{md_escape(shown)}**"]
+    if score and score.range:
+        facts.append(
+            f"{t('app.provider.range', lang)} {fmt_score(score.range[0], lang)} – {fmt_score(score.range[1], lang)}"
+        )
+    if score and score.confidence:
+        facts.append(f"{t('app.confidence', lang)} : {t(f'confidence.{score.confidence}', lang)}"
+                     if lang == "fr" else f"{t('app.confidence', lang)}: {t(f'confidence.{score.confidence}', lang)}")  # fmt: skip
+    if score and score.disputed:
+        facts.append(t("app.provider.disputed", lang))
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(leaf.name.get(lang))}** · " + " · ".join(facts))
+        if score and score.rationale:
+            st.markdown(md_escape(score.rationale.get(lang)))
+        if override and override.note:
+            st.markdown(f"✎ {md_escape(override.note)}")
+        links = []
+        for s in score.sources if score else ():
+            url = safe_url(s.url)
+            title = md_escape(s.title) + (f" ({md_escape(s.date)})" if s.date else "")
+            links.append(f"- [{title}]({quote(url, safe=URL_SAFE)})" if url else f"- {title}")
+        if links:
+            st.markdown("\n".join(links))
+
+if pid in state.selected_provider_ids():
+    ev, reason = state.try_evaluation()
+    if ev is not None:
+        study = state.current_study()
+        colors = provider_colors(ids)
+        st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")

@@ -1,0 +1,184 @@
+"""Robustness page: how often the leader wins under plausible weightings (SMAA-2), where one
+weight's change hands first place to another option, and a plain-language verdict.
+
+Every figure comes from workbench.robustness; this page only chooses settings and displays.
+It recomputes when the weights, method, options or what-ifs in force change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.widgets import md_escape, provider_colors
+from workbench import charts_robustness as charts
+from workbench.errors import WorkbenchError
+from workbench.i18n import fmt_number, fmt_percent, t
+from workbench.robustness import (
+    DEFAULT_CONCENTRATION,
+    SCORE_MODELS,
+    WEIGHT_MODELS,
+    analyse,
+    has_ranges,
+    sweeps,
+    verdict,
+)
+
+SAMPLE_CHOICES = (1_000, 10_000, 50_000)
+DEFAULT_SAMPLES = 10_000
+MEMO_KEY = "_rob_memo"
+
+lang = state.get_lang()
+st.title(t("robustness.title", lang))
+st.caption(t("robustness.intro", lang))
+
+study = state.current_study()
+method, normalization = state.current_method()
+state.current_evaluation()  # stops the page with the reason if the engine refuses these settings
+weights = state.current_weights()
+names = {p.id: p.name.get(lang) for p in study.providers}
+leaf_names = {leaf.id: leaf.name.get(lang) for leaf in study.leaves}
+
+# --- settings --------------------------------------------------------------------------------
+with st.expander(t("robustness.settings", lang), expanded=False):
+    col_w, col_s = st.columns(2)
+    weights_model = col_w.radio(
+        t("robustness.weights_model", lang), WEIGHT_MODELS,
+        format_func=lambda m: t(f"robustness.weights_model.{m}", lang), key="rob_wmodel",
+    )  # fmt: skip
+    concentration = col_w.number_input(
+        t("robustness.concentration", lang), min_value=1.0, max_value=10_000.0, value=DEFAULT_CONCENTRATION,
+        step=10.0, help=t("robustness.concentration.help", lang), key="rob_conc",
+        disabled=weights_model != "dirichlet",
+    )  # fmt: skip
+    ranged = has_ranges(study)
+    scores_model = col_s.radio(
+        t("robustness.scores_model", lang), SCORE_MODELS,
+        format_func=lambda m: t(f"robustness.scores_model.{m}", lang), key="rob_smodel", disabled=not ranged,
+    )  # fmt: skip
+    if not ranged:
+        col_s.caption(t("robustness.no_ranges", lang))
+        scores_model = "fixed"
+    samples = col_s.selectbox(
+        t("robustness.samples", lang), SAMPLE_CHOICES, index=SAMPLE_CHOICES.index(DEFAULT_SAMPLES),
+        format_func=lambda n: fmt_number(n, lang, 0), key="rob_samples",
+    )  # fmt: skip
+    seed = int(col_s.number_input(t("robustness.seed", lang), min_value=0, max_value=2**31 - 1, value=0, step=1,
+                                  key="rob_seed"))  # fmt: skip
+
+
+# --- analysis (memoised per state and settings) ----------------------------------------------
+def run_analysis():
+    key = (id(study), method, normalization, tuple(sorted(weights.items())), weights_model, float(concentration),
+           scores_model, int(samples), seed)  # fmt: skip
+    memo = st.session_state.get(MEMO_KEY)
+    if memo and memo[0] == key and memo[1] is study:
+        return memo[2], memo[3]
+    analysis = analyse(study, method=method, normalization=normalization, weights=weights, samples=int(samples),
+                       seed=seed, weights_model=weights_model, concentration=float(concentration),
+                       scores_model=scores_model)  # fmt: skip
+    lines = sweeps(study, method, normalization, weights)
+    st.session_state[MEMO_KEY] = (key, study, analysis, lines)
+    return analysis, lines
+
+
+try:
+    with st.spinner(t("robustness.title", lang)):
+        analysis, lines = run_analysis()
+except WorkbenchError as exc:
+    st.error(t("robustness.error", lang, message=md_escape(exc)))
+    st.stop()
+
+result = analysis.smaa
+
+# --- verdict ---------------------------------------------------------------------------------
+st.subheader(t("robustness.verdict", lang))
+sentences = verdict(analysis, study, lang)
+st.info("\n\n".join(md_escape(s) for s in sentences))
+leader = analysis.leader
+if leader is not None:
+    i = result.provider_ids.index(leader)
+    col_a, col_b = st.columns(2)
+    col_a.metric(md_escape(names[leader]), fmt_percent(float(result.first_rank[i]), lang, 1))
+    col_b.metric(t("robustness.verdict.error_label", lang), "± " + fmt_percent(2 * result.standard_error, lang, 1))
+
+# --- charts ----------------------------------------------------------------------------------
+st.altair_chart(charts.acceptability_chart(result, study, lang), width="stretch")
+st.caption(t("robustness.acceptability.caption", lang))
+
+st.altair_chart(charts.tornado_chart(analysis.thresholds, study, lang), width="stretch")
+st.caption(t("robustness.tornado.caption", lang))
+
+sensitive = sorted(analysis.thresholds.values(), key=lambda th: (th.distance is None, th.distance or 0.0))
+leaf_order = [th.leaf for th in sensitive]
+chosen = st.selectbox(t("robustness.sweep.pick", lang), leaf_order, format_func=lambda j: leaf_names[j], key="rob_leaf")
+higher = result.method != "vikor"
+colors = provider_colors([p.id for p in state.all_providers()])
+st.altair_chart(
+    charts.sweep_chart(lines[chosen], study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible),
+    width="stretch",
+)
+st.caption(t("robustness.sweep.caption", lang))
+
+# --- smallest flips --------------------------------------------------------------------------
+st.subheader(t("robustness.flips.title", lang))
+if analysis.flips is None:
+    st.caption(t("robustness.flips.only_ws", lang))
+elif analysis.flips:
+    current = dict(zip(study.leaf_ids, result.weights.tolist(), strict=True))
+    rows = []
+    for flip in analysis.flips:
+        moves = []
+        for leaf, w in (flip.weights or {}).items():
+            if abs(w - current[leaf]) >= 5e-4:  # below the 0.1-point display precision
+                moves.append(f"{leaf_names[leaf]} : {fmt_percent(current[leaf], lang, 1)} → {fmt_percent(w, lang, 1)}"
+                             if lang == "fr" else
+                             f"{leaf_names[leaf]}: {fmt_percent(current[leaf], lang, 1)} → {fmt_percent(w, lang, 1)}")  # fmt: skip
+        change = (
+            t("robustness.flips.impossible", lang) if flip.l1_change is None else fmt_percent(flip.l1_change, lang, 1)
+        )
+        rows.append({
+            t("col.provider", lang): names[flip.challenger],
+            t("robustness.flips.change", lang): change,
+            t("robustness.flips.moves", lang): "; ".join(moves) or "—",
+        })  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("robustness.flips.caption", lang))
+
+# --- details ---------------------------------------------------------------------------------
+with st.expander(t("robustness.details", lang)):
+    n = len(result.provider_ids)
+    rows = []
+    # Same order as the chart: by share of rank 1, then of rank 2, and so on.
+    for i in sorted(range(n), key=lambda k: tuple(-result.rank_acceptability[k])):
+        pid = result.provider_ids[i]
+        row = {
+            t("col.provider", lang): names[pid],
+            t("col.eligible", lang): t("robustness.yes" if result.eligible[i] else "robustness.no", lang),
+        }
+        for r in range(n):
+            row[t("robustness.acceptability.rank", lang, rank=r + 1)] = fmt_percent(
+                float(result.rank_acceptability[i, r]), lang, 1
+            )
+        cf = result.confidence_factors[i]
+        row[t("robustness.table.confidence", lang)] = "—" if np.isnan(cf) else fmt_percent(float(cf), lang, 1)
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+    # Only alternatives that rank first in some draw have a central weight vector.
+    central = {
+        names[pid]: {leaf_names[leaf]: float(w) for leaf, w in zip(result.leaf_ids, row, strict=True)}
+        for pid, row in zip(result.provider_ids, result.central_weights, strict=True)
+        if not np.isnan(row).any()
+    }
+    st.markdown(f"**{md_escape(t('robustness.table.central', lang))}**")
+    st.dataframe(
+        pd.DataFrame(central).map(lambda v: "—" if v is None or v != v else fmt_percent(v, lang, 1)), width="stretch"
+    )
+
+    st.markdown(f"**{md_escape(t('robustness.pairwise', lang))}**")
+    labels = [names[p] for p in result.provider_ids]
+    pairwise = pd.DataFrame(result.pairwise_winning, index=labels, columns=labels)
+    st.dataframe(pairwise.map(lambda v: fmt_percent(float(v), lang, 0)), width="stretch")

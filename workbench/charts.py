@@ -1,0 +1,327 @@
+"""Altair chart builders shared by the app and the reports (no Streamlit here).
+
+Every builder takes results the engine already computed and only reshapes them for plotting;
+titles, axes and tooltips follow `lang`, and numbers use the locale's separators (Vega-Lite
+`config.locale`). Providers keep one colour everywhere (`provider_colors`), taken from Paul
+Tol's colour-blind-safe "muted" scheme (https://personal.sron.nl/~pault/#sec:qualitative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import accumulate
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .i18n import fmt_number, fmt_percent, normalize_lang, t
+from .model import CriteriaSet
+
+# Paul Tol "muted" (9 colours distinguishable with the common colour-vision deficiencies), then
+# Okabe & Ito (2008) for studies with more options; beyond 17 colours repeat.
+PALETTE: tuple[str, ...] = (
+    "#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+)  # fmt: skip
+GROUP_SCHEME = "tableau20"  # criteria groups, not providers: up to 20 distinct hues
+HEATMAP_SCHEME = "viridis"  # perceptually uniform and colour-blind safe
+CHART_WIDTH = 640
+OVERRIDE_MARK = "✎"
+# px per provider or criterion row (a Vega-Lite step, so a stretched chart keeps every label).
+ROW_HEIGHT = 26
+PROVIDER_LEGEND = alt.Legend(orient="right", labelLimit=320)
+
+
+def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
+    """A colour per provider, by position: pass the full list of a study's providers (not a
+    selection) so that each keeps its colour when others are hidden."""
+    return {pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(provider_ids)}
+
+
+def locale_config(lang: str) -> dict[str, Any]:
+    """Vega-Lite number locale: fr-CA '1 234,5' (narrow no-break space), en-CA '1,234.5'."""
+    if normalize_lang(lang) == "fr":
+        return {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0$"]}
+    return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}
+
+
+def _finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    return chart.configure(locale={"number": locale_config(lang)}).configure_title(fontSize=18, anchor="start")
+
+
+def _color_scale(ids: Sequence[str], names: Mapping[str, str], colors: Mapping[str, str] | None) -> alt.Scale:
+    palette = colors or provider_colors(list(ids))
+    return alt.Scale(domain=[names[i] for i in ids], range=[palette.get(i, "#777777") for i in ids])
+
+
+def _names(study: Any, lang: str) -> dict[str, str]:
+    return {p.id: p.name.get(lang) for p in study.providers}
+
+
+def _top_groups(criteria_set: CriteriaSet) -> dict[str, str]:
+    """Leaf id -> id of its top-level ancestor (itself for a top-level leaf)."""
+    parents = criteria_set.parents()
+    out = {}
+    for leaf in criteria_set.leaves():
+        node = leaf.id
+        while parents.get(node) is not None:
+            node = parents[node]
+        out[leaf.id] = node
+    return out
+
+
+def contributions_chart(
+    evaluation: Any, study: Any, lang: str = "fr", colors: Mapping[str, str] | None = None
+) -> alt.TopLevelMixin:
+    """Stacked horizontal bars: each provider's score split by top-level criterion group.
+
+    A bar segment is Σ w_j r_ij over the group's leaves (the engine's `contributions`), so the
+    bar length is the weighted-sum score. Methods whose score is not additive (TOPSIS, VIKOR,
+    weighted product) get plain score bars in the provider colours instead.
+    """
+    names = _names(study, lang)
+    order = [names[r.id] for r in evaluation.results]
+    title = t("chart.contributions.title", lang)
+    if not any(r.contributions for r in evaluation.results):
+        rows = [
+            {"provider": names[r.id], "score": r.score, "label": fmt_number(r.score, lang, 3), "rank": r.rank}
+            for r in evaluation.results
+        ]
+        chart = (
+            alt.Chart(pd.DataFrame(rows), title=t("chart.scores.title", lang))
+            .mark_bar()
+            .encode(
+                y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+                x=alt.X("score:Q", title=t("col.score", lang)),
+                color=alt.Color("provider:N", scale=_color_scale(study.provider_ids, names, colors), legend=None),
+                tooltip=[
+                    alt.Tooltip("provider:N", title=t("col.provider", lang)),
+                    alt.Tooltip("label:N", title=t("col.score", lang)),
+                    alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+                ],
+            )
+            .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
+        )
+        return _finish(chart, lang)
+    cs = study.criteria_set
+    top = _top_groups(cs)
+    group_order = [n.id for n in cs.criteria]
+    group_names = {n.id: n.name.get(lang) for n in cs.criteria}
+    rows = []
+    for r in evaluation.results:
+        sums: dict[str, float] = dict.fromkeys(group_order, 0.0)
+        for leaf_id, value in r.contributions.items():
+            sums[top[leaf_id]] += value
+        for gid in group_order:
+            rows.append(
+                {
+                    "provider": names[r.id],
+                    "group": group_names[gid],
+                    "order": group_order.index(gid),
+                    "value": sums[gid],
+                    "label": fmt_number(sums[gid], lang, 3),
+                }
+            )
+    chart = (
+        alt.Chart(pd.DataFrame(rows), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("sum(value):Q", title=t("chart.contributions.axis", lang)),
+            color=alt.Color(
+                "group:N",
+                sort=[group_names[g] for g in group_order],
+                scale=alt.Scale(scheme=GROUP_SCHEME),
+                title=t("chart.group", lang),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("provider:N", title=t("col.provider", lang)),
+                alt.Tooltip("group:N", title=t("chart.group", lang)),
+                alt.Tooltip("label:N", title=t("chart.contributions.axis", lang)),
+            ],
+        )
+        .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
+    )
+    return _finish(chart, lang)
+
+
+def _display_matrix(evaluation: Any, study: Any) -> np.ndarray:
+    """The normalised matrix the evaluation used; PROMETHEE/VIKOR without one fall back to the
+    declared scale, so the heatmap always reads 0 (worst) to 1 (best)."""
+    from .evaluate import normalized_matrix
+
+    if evaluation.normalization is None or evaluation.normalization in ("vector", "sum", "max"):
+        return normalized_matrix(study, "scale")
+    return np.asarray(evaluation.normalized)
+
+
+def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevelMixin:
+    """Providers × leaves, coloured by normalised score (0 worst, 1 best on the declared scale)."""
+    names = _names(study, lang)
+    r = _display_matrix(evaluation, study)
+    order = [names[res.id] for res in evaluation.results]
+    leaf_names = [leaf.name.get(lang) for leaf in study.leaves]
+    n, m = r.shape
+    # Built column-wise (a 100 × 60 study is 6 000 cells); tooltips format numbers in Vega with
+    # the chart's locale rather than carrying pre-formatted strings.
+    frame = pd.DataFrame(
+        {
+            "provider": np.repeat([names[pid] for pid in study.provider_ids], m),
+            "criterion": np.tile(leaf_names, n),
+            "value": r.reshape(-1).astype(float),
+            "raw": np.asarray(study.matrix, dtype=float).reshape(-1),
+            "mark": np.where(np.asarray(study.overridden).reshape(-1), OVERRIDE_MARK, ""),
+        }
+    )
+    cells = (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("criterion:N", sort=leaf_names, title=t("col.criterion", lang), axis=alt.Axis(labelLimit=180)),
+            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            color=alt.Color(
+                "value:Q",
+                scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
+                title=t("chart.heatmap.legend", lang),
+            ),
+            tooltip=[
+                alt.Tooltip("provider:N", title=t("col.provider", lang)),
+                alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
+                alt.Tooltip("raw:Q", title=t("chart.raw_value", lang), format=",.2~f"),
+                alt.Tooltip("value:Q", title=t("chart.heatmap.legend", lang), format=".2f"),
+            ],
+        )
+    )
+    # What-if scores carry the same mark as in the tables.
+    marks = (
+        alt.Chart(frame)
+        .transform_filter(alt.datum.mark != "")
+        .mark_text(fontSize=14, fontWeight="bold", color="#ffffff", stroke="#000000", strokeWidth=0.6)
+        .encode(x=alt.X("criterion:N", sort=leaf_names), y=alt.Y("provider:N", sort=order), text="mark:N")
+    )
+    chart = alt.layer(cells, marks, title=t("chart.heatmap.title", lang)).properties(
+        width=max(CHART_WIDTH, 26 * len(leaf_names)), height=alt.Step(ROW_HEIGHT)
+    )
+    return _finish(chart, lang)
+
+
+def profile_chart(
+    evaluation: Any, study: Any, provider_id: str, lang: str = "fr", colors: Mapping[str, str] | None = None
+) -> alt.TopLevelMixin:
+    """One provider's normalised score on every leaf (bars, in its colour) against the mean of
+    the other providers (grey ticks)."""
+    names = _names(study, lang)
+    r = _display_matrix(evaluation, study)
+    i = study.provider_ids.index(provider_id)
+    others = np.delete(r, i, axis=0)
+    color = (colors or provider_colors(study.provider_ids)).get(provider_id, PALETTE[0])
+    leaf_names = [leaf.name.get(lang) for leaf in study.leaves]
+    rows = [
+        {
+            "criterion": leaf_names[j],
+            "value": float(r[i, j]),
+            "others": float(others[:, j].mean()) if len(others) else None,
+            "label": fmt_number(float(r[i, j]), lang, 2),
+            "weight": fmt_percent(evaluation.weights.get(leaf.id, 0.0), lang, 1),
+        }
+        for j, leaf in enumerate(study.leaves)
+    ]
+    df = pd.DataFrame(rows)
+    base = alt.Chart(df).encode(y=alt.Y("criterion:N", sort=leaf_names, title=None, axis=alt.Axis(labelLimit=320)))
+    bars = base.mark_bar(color=color).encode(
+        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1]), title=t("chart.heatmap.legend", lang)),
+        tooltip=[
+            alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
+            alt.Tooltip("label:N", title=t("chart.heatmap.legend", lang)),
+            alt.Tooltip("weight:N", title=t("col.weight", lang)),
+        ],
+    )
+    ticks = base.mark_tick(color="#555555", thickness=3, size=14).encode(x="others:Q")
+    chart = alt.layer(bars, ticks, title=t("chart.profile.title", lang, name=names[provider_id])).properties(
+        width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT)
+    )
+    return _finish(chart, lang)
+
+
+def methods_chart(
+    comparison: Mapping[str, Any], study: Any, lang: str = "fr", colors: Mapping[str, str] | None = None
+) -> alt.TopLevelMixin:
+    """Rank of every provider under each method (a bump chart; rank 1 at the top)."""
+    names = _names(study, lang)
+    methods = list(comparison["ranks"])
+    labels = [t(f"method.{m}", lang) for m in methods]
+    rows = [
+        {"method": t(f"method.{m}", lang), "provider": names[pid], "rank": rank}
+        for m in methods
+        for pid, rank in comparison["ranks"][m].items()
+        if pid in names
+    ]
+    df = pd.DataFrame(rows)
+    n = len(study.provider_ids)
+    enc = {
+        "x": alt.X("method:N", sort=labels, title=t("chart.methods.axis", lang), axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(
+            "rank:Q",
+            scale=alt.Scale(domain=[n + 0.5, 0.5]),
+            title=t("col.rank", lang),
+            axis=alt.Axis(values=list(range(1, n + 1)), format="d"),
+        ),  # fmt: skip
+        "color": alt.Color(
+            "provider:N",
+            scale=_color_scale(study.provider_ids, names, colors),
+            title=t("col.provider", lang),
+            legend=PROVIDER_LEGEND,
+        ),
+        "tooltip": [
+            alt.Tooltip("provider:N", title=t("col.provider", lang)),
+            alt.Tooltip("method:N", title=t("chart.methods.axis", lang)),
+            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+        ],
+    }
+    base = alt.Chart(df).encode(**enc)
+    chart = alt.layer(
+        base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=120), title=t("chart.methods.title", lang)
+    ).properties(width=CHART_WIDTH, height=max(220, 2 * ROW_HEIGHT * n))
+    return _finish(chart, lang)
+
+
+def cost_curves_chart(
+    tco_results: Mapping[str, Any],
+    lang: str = "fr",
+    names: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> alt.TopLevelMixin:
+    """Cumulative undiscounted cost by year (the `by_year` running sum) for each provider."""
+    ids = list(tco_results)
+    names = {pid: (names or {}).get(pid, pid) for pid in ids}
+    currency = next((r.currency for r in tco_results.values()), "")
+    rows = []
+    for pid, result in tco_results.items():
+        for year, total in enumerate(accumulate(result.by_year)):
+            rows.append({"provider": names[pid], "year": year, "total": total, "label": fmt_number(total, lang, 1)})
+    df = pd.DataFrame(rows, columns=["provider", "year", "total", "label"])
+    base = alt.Chart(df).encode(
+        x=alt.X(
+            "year:Q",
+            title=t("chart.costs.year", lang),
+            axis=alt.Axis(format="d", tickMinStep=1),
+            scale=alt.Scale(domain=[0, max((len(r.by_year) - 1 for r in tco_results.values()), default=1)], nice=False),
+        ),
+        y=alt.Y("total:Q", title=t("chart.costs.axis", lang, currency=currency)),
+        color=alt.Color(
+            "provider:N", scale=_color_scale(ids, names, colors), title=t("col.provider", lang), legend=PROVIDER_LEGEND
+        ),
+        tooltip=[
+            alt.Tooltip("provider:N", title=t("col.provider", lang)),
+            alt.Tooltip("year:Q", title=t("chart.costs.year", lang)),
+            alt.Tooltip("label:N", title=t("chart.costs.axis", lang, currency=currency)),
+        ],
+    )
+    chart = alt.layer(
+        base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=40), title=t("chart.costs.title", lang)
+    ).properties(width=CHART_WIDTH)
+    return _finish(chart, lang)

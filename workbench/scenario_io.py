@@ -1,0 +1,160 @@
+"""Scenario <-> YAML text and <-> URL query-string parameters (pure Python, no Streamlit).
+
+Both directions go back through `workbench.loading.parse_scenario`, so a scenario read from
+a download or from a shared link is checked exactly like a scenario file: unknown ids, bad
+numbers and wrong types are refused with the field that is wrong.
+
+Query-string format (short enough to share, readable enough to edit by hand):
+
+    set=<criteria set id>   p=<id>,<id>    m=<method>   n=<normalisation>
+    w=<node>:<weight>,...   off=<leaf>,... o=<provider>:<leaf>:<value>:<url-quoted note>,...
+
+Ids cannot contain ``:`` or ``,`` (see `loading.ID_PATTERN`), so those separators are safe;
+override notes are percent-encoded so they may contain anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote, unquote
+
+import yaml
+
+from .loading import parse_scenario
+from .model import CriteriaSet, Override, Scenario
+
+PARAM_KEYS = ("set", "p", "m", "n", "w", "off", "o")
+COST_KEYS = ("horizon", "discount_rate", "currency", "fx")
+
+
+def _number(value: float) -> float | int:
+    """2.0 -> 2 so saved files and links stay tidy; other floats keep full precision."""
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _number_text(value: float) -> str:
+    return str(_number(value))
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """A plain mapping in the scenario file format (docs/formats.md); empty fields are left out."""
+    data: dict[str, Any] = {}
+    if scenario.title:
+        data["title"] = scenario.title
+    if scenario.criteria:
+        data["criteria"] = scenario.criteria
+    if scenario.providers is not None:
+        data["providers"] = list(scenario.providers)
+    if scenario.method:
+        data["method"] = scenario.method
+    if scenario.normalization:
+        data["normalization"] = scenario.normalization
+    if scenario.weights:
+        data["weights"] = {str(k): _number(v) for k, v in scenario.weights.items()}
+    if scenario.disabled_must_haves:
+        data["disabled_must_haves"] = list(scenario.disabled_must_haves)
+    if scenario.overrides:
+        data["overrides"] = [
+            {"provider": o.provider, "criterion": o.criterion, "value": _number(o.value), "note": o.note}
+            for o in scenario.overrides
+        ]
+    for key in COST_KEYS:
+        if key in scenario.cost_settings:
+            data[key] = scenario.cost_settings[key]
+    if scenario.notes:
+        data["notes"] = scenario.notes
+    return data
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as a YAML document that `parse_scenario` / `--scenario` read back unchanged."""
+    header = "# Scenario saved by the alternatives evaluation workbench.\n"
+    body = yaml.safe_dump(scenario_to_data(scenario), allow_unicode=True, sort_keys=False, width=100)
+    return header + body
+
+
+def scenario_from_yaml(
+    text: str, name: str, criteria_set: CriteriaSet | None = None, provider_ids: Iterable[str] | None = None
+) -> Scenario:
+    """Parse and check an uploaded scenario; raises `LoadError` naming `name`, line and field."""
+    return parse_scenario(text, name, criteria_set, provider_ids)
+
+
+def scenario_to_params(scenario: Scenario, default_weights: Mapping[str, float] | None = None) -> dict[str, str]:
+    """Query-string parameters for a scenario; weights equal to `default_weights` are left out."""
+    params: dict[str, str] = {}
+    if scenario.criteria:
+        params["set"] = scenario.criteria
+    if scenario.providers is not None:
+        params["p"] = ",".join(scenario.providers)
+    if scenario.method:
+        params["m"] = scenario.method
+    if scenario.normalization:
+        params["n"] = scenario.normalization
+    defaults = default_weights or {}
+    changed = {
+        k: v for k, v in scenario.weights.items() if k not in defaults or abs(float(defaults[k]) - float(v)) > 1e-12
+    }
+    if changed:
+        params["w"] = ",".join(f"{k}:{_number_text(v)}" for k, v in changed.items())
+    if scenario.disabled_must_haves:
+        params["off"] = ",".join(scenario.disabled_must_haves)
+    if scenario.overrides:
+        params["o"] = ",".join(
+            f"{o.provider}:{o.criterion}:{_number_text(o.value)}:{quote(o.note, safe='')}" for o in scenario.overrides
+        )
+    return params
+
+
+def _maybe_number(text: str) -> Any:
+    """A number when the text is one; otherwise the text, so the checker reports it by name."""
+    try:
+        return _number(float(text))
+    except ValueError:
+        return text
+
+
+def params_to_data(params: Mapping[str, str]) -> dict[str, Any]:
+    """The scenario mapping described by query-string parameters (not yet checked)."""
+    data: dict[str, Any] = {}
+    if params.get("set"):
+        data["criteria"] = params["set"]
+    if "p" in params:
+        data["providers"] = [p for p in params["p"].split(",") if p]
+    if params.get("m"):
+        data["method"] = params["m"]
+    if params.get("n"):
+        data["normalization"] = params["n"]
+    if params.get("w"):
+        weights: dict[str, Any] = {}
+        for item in params["w"].split(","):
+            key, _, value = item.partition(":")
+            weights[key] = _maybe_number(value)
+        data["weights"] = weights
+    if params.get("off"):
+        data["disabled_must_haves"] = [c for c in params["off"].split(",") if c]
+    if params.get("o"):
+        overrides = []
+        for item in params["o"].split(","):
+            provider, _, rest = item.partition(":")
+            criterion, _, rest = rest.partition(":")
+            value, _, note = rest.partition(":")
+            overrides.append(
+                {"provider": provider, "criterion": criterion, "value": _maybe_number(value), "note": unquote(note)}
+            )
+        data["overrides"] = overrides
+    return data
+
+
+def scenario_from_params(
+    params: Mapping[str, str], criteria_set: CriteriaSet | None = None, provider_ids: Iterable[str] | None = None
+) -> Scenario:
+    """A checked scenario from a shared link; raises `LoadError` (file "URL") when a part does not fit."""
+    text = yaml.safe_dump(params_to_data(params), allow_unicode=True, sort_keys=False)
+    return parse_scenario(text, "URL", criteria_set, provider_ids)
+
+
+def override_key(override: Override) -> tuple[str, str]:
+    return (override.provider, override.criterion)
