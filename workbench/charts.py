@@ -33,6 +33,9 @@ OVERRIDE_MARK = "✎"
 ROW_HEIGHT = 26
 PROVIDER_LEGEND = alt.Legend(orient="right", labelLimit=320)
 
+# Altair refuses more than 5,000 rows by default; a 100 × 60 heatmap has 6,000 and is still small.
+alt.data_transformers.disable_max_rows()
+
 
 def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
     """A colour per provider, by position: pass the full list of a study's providers (not a
