@@ -1,0 +1,273 @@
+"""AppTest of the workshop pages: the facilitator dashboard (ui/pages/workshop.py) and the
+participant page (ui/pages/join.py), each on its own SQLite file. AppTest renders the live
+fragment on every full run (it cannot tick the timer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.loading import load_criteria_set
+from workbench.workshop import WorkshopStore, leaf_to_node_weights, normalise_ballot
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+MINI_DIR = ROOT / "tests" / "fixtures" / "mini"
+MINI = MINI_DIR / "criteria.yaml"
+FACILITATOR = "ui/pages/workshop.py"
+JOIN = "ui/pages/join.py"
+BAD_URL = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(MINI_DIR))
+    return url
+
+
+@pytest.fixture
+def store(db):
+    s = WorkshopStore(db)
+    yield s
+    s.close()
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page)  # start there, so the link's query string reaches the page
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "success", "info", "warning", "error", "header", "subheader")
+             for e in getattr(at, kind)]  # fmt: skip
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def populated(store: WorkshopStore, names=("Alice", "<script>alert(1)</script>", "**Bob**")):
+    ws = store.create_workshop(criteria=MINI, title="Atelier <i>test</i>")
+    ballots = [{"legal": 3, "cost": 1}, {"legal": 1, "cost": 3}, {"exposure": 0, "residency": 1}]
+    people = [store.join(ws.join_code, name=n) for n in names]
+    for person, ballot in zip(people, ballots, strict=False):
+        store.submit_ballot(person.token, ballot)
+    return ws, people
+
+
+# --- facilitator -----------------------------------------------------------------------------
+
+
+def test_facilitator_creates_a_workshop(db):
+    at = open_page(FACILITATOR)
+    assert not at.exception
+    at.text_input(key="wsf_title").input("Consultation 2026")
+    at.checkbox(key="wsf_anonymous").check()
+    at.button[0].click().run()  # the create form's submit button comes first
+    assert not at.exception
+    token = at.session_state["wsf_token"]
+    info = WorkshopStore(db).workshop(token)
+    assert info["title"] == "Consultation 2026" and info["anonymous"] is True
+    assert "Consultation 2026" in texts(at)
+    assert metrics(at) == {"Participants": "0", "Pondérations reçues": "0", "Consensus (W de Kendall)": "—"}
+    shown = texts(at)
+    assert f"{info['join_code'][:3]}-{info['join_code'][3:]}" in shown  # the projected code
+    assert f"/join?code={info['join_code']}" in shown
+    assert len(at.image) == 1  # the QR code
+    assert "Aucune pondération reçue" in shown
+
+
+def test_facilitator_dashboard_shows_values_and_escapes_names(store):
+    ws, _ = populated(store)
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    assert not at.exception
+    res = store.results(ws.facilitator_token)
+    kw = f"{res['consensus']['kendall_w']:.2f}".replace(".", ",")
+    assert metrics(at) == {"Participants": "3", "Pondérations reçues": "3", "Consensus (W de Kendall)": kw}
+    # Names appear only as plain dataframe cells, never in markdown.
+    frames = [d.value for d in at.dataframe]
+    people = next(f for f in frames if "Participant" in f.columns)
+    assert list(people["Participant"]) == ["Alice", "<script>alert(1)</script>", "**Bob**"]
+    assert "<script>" not in texts(at) and "<i>test</i>" not in texts(at)
+    assert "Atelier \\<i\\>test\\</i\\>" in texts(at)  # the title is escaped markdown
+    ranking = next(f for f in frames if "Rang" in f.columns)
+    assert list(ranking["Option"]) == [r["name"] for r in res["ranking"]]
+    wins = "Participants pour qui elle arrive 1re"
+    assert dict(zip(ranking["Option"], ranking[wins], strict=True)) == {
+        r["name"]: res["winners"][r["id"]] for r in res["ranking"]
+    }
+    table = next(f for f in frames if "Écart-type" in f.columns)
+    assert (
+        list(table["Critère"])[0]
+        == {"exposure": "Exposition", "residency": "Résidence", "cost": "Coût"}[next(iter(res["dispersion"]))]
+    )  # most disputed first
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) == 3
+
+
+def test_facilitator_round_controls(store):
+    ws, people = populated(store)
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    at.button(key="wsf_close").click().run()
+    assert store.workshop(ws.facilitator_token)["round_open"] is False
+    assert "Tour 1 fermé" in texts(at)
+    at.toggle(key="wsf_reveal_1").set_value(True).run()
+    assert store.workshop(ws.facilitator_token)["revealed"] is True
+    at.button(key="wsf_open").click().run()
+    info = store.workshop(ws.facilitator_token)
+    assert (info["round"], info["round_open"], info["revealed"]) == (2, True, False)
+    assert metrics(at)["Pondérations reçues"] == "0"
+    store.submit_ballot(people[0].token, {"cost": 1})
+    at.run()
+    assert metrics(at)["Pondérations reçues"] == "1"
+    rounds = next(d.value for d in at.dataframe if "Tour" in d.value.columns)
+    assert list(rounds["Tour"]) == [1, 2] and list(rounds["Pondérations"]) == [3, 1]
+
+
+def test_aggregate_feeds_compare_and_reports(store):
+    ws, _ = populated(store)
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    at.selectbox(key="wsf_use_kind").select("median").run()
+    at.button(key="wsf_use").click().run()
+    assert not at.exception
+    res = store.results(ws.facilitator_token)
+    cs = load_criteria_set(MINI)
+    expected = leaf_to_node_weights(cs, res["aggregate"]["median"])
+    assert at.session_state["wb_weights"] == pytest.approx(expected)
+    summary = at.session_state["wb_workshop"]
+    assert summary["median"] == pytest.approx(res["aggregate"]["median"]) and summary["Pondérations reçues"] == 3
+    at.switch_page("ui/pages/compare.py").run()
+    assert not at.exception
+    assert at.session_state["wb_weights"] == pytest.approx(expected)
+
+
+def test_facilitator_bad_token_and_unreachable_database(db, monkeypatch):
+    at = open_page(FACILITATOR, ws="x", token="forged")
+    assert "Ce lien d'animation n'est pas valide." in texts(at)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", BAD_URL)
+    at = open_page(FACILITATOR, ws="x", token="whatever")
+    assert not at.exception
+    assert "injoignable" in texts(at)
+
+
+def test_facilitator_page_in_english(store):
+    ws, _ = populated(store)
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token, lang="en")
+    assert at.title[0].value == "Weighting workshop"
+    assert set(metrics(at)) == {"Participants", "Ballots received", "Consensus (Kendall's W)"}
+
+
+# --- participant -----------------------------------------------------------------------------
+
+
+def join_as(at: AppTest, name: str | None) -> AppTest:
+    at.button[0].click().run()  # "Continuer" (the code is prefilled from ?code=)
+    if name is not None:
+        at.text_input(key="wsp_name").input(name)
+    at.button[0].click().run()  # "Rejoindre"
+    assert not at.exception
+    return at
+
+
+def test_participant_joins_votes_and_revises(store):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = open_page(JOIN, code=ws.join_code.lower())
+    assert at.text_input(key="wsp_code").value == f"{ws.join_code[:3]}-{ws.join_code[3:]}"
+    join_as(at, "Zoé <b>")
+    token = at.session_state["wsp_token"]
+    assert "Bienvenue, Zoé \\<b\\>" in texts(at)  # escaped: the markup stays text
+    assert "Vous n'avez pas encore envoyé" in texts(at)
+    at.number_input(key="wsp_w_legal").set_value(1.0).run()
+    at.number_input(key="wsp_w_cost").set_value(3.0).run()
+    at.button(key="wsp_send").click().run()
+    assert not at.exception
+    assert "Pondération enregistrée (tour 1, version 1)." in texts(at)
+    cs = load_criteria_set(MINI)
+    expected = normalise_ballot(cs, {"legal": 1, "cost": 3})
+    assert store.results(ws.facilitator_token)["aggregate"]["mean"] == pytest.approx(expected)
+    mine = next(d.value for d in at.dataframe if "Poids" in d.value.columns)
+    assert list(mine["Poids"]) == ["18,8\u00a0%", "6,2\u00a0%", "75,0\u00a0%"]
+    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    own = store.participant_view(token)["ballot"]["ranking"]
+    assert list(ranking["Rang"]) == sorted(own.values())
+    assert "Les résultats du groupe s'afficheront" in texts(at)
+    at.number_input(key="wsp_w_cost").set_value(1.0).run()
+    at.button(key="wsp_send").click().run()
+    assert "version 2" in texts(at)
+    assert store.results(ws.facilitator_token)["ballots"] == 1
+    store.reveal(ws.facilitator_token)
+    at.run()
+    assert "Résultats du groupe" in texts(at) and "Les résultats du groupe s'afficheront" not in texts(at)
+
+
+def test_anonymous_workshop_asks_no_name(store):
+    ws = store.create_workshop(criteria=MINI, title="Consultation", anonymous=True)
+    at = open_page(JOIN, code=ws.join_code)
+    at.button[0].click().run()
+    assert "Atelier anonyme" in texts(at)
+    assert not [ti for ti in at.text_input if ti.key == "wsp_name"]
+    at.button[0].click().run()
+    assert at.session_state["wsp_token"]
+    assert store.participants(ws.facilitator_token)[0]["name"] is None
+
+
+def test_wrong_code_is_refused_plainly(store):
+    at = open_page(JOIN)
+    at.text_input(key="wsp_code").input("ZZZ-ZZZ")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Aucun atelier n'a ce code. Vérifiez-le." in texts(at)
+    assert "wsp_token" not in at.session_state
+
+
+def test_too_many_wrong_codes_block_the_client(store, monkeypatch):
+    import workbench.workshop.store as ws_store
+
+    monkeypatch.setattr(ws_store, "JOIN_ATTEMPTS", 2)  # the page's store is built with the default
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = open_page(JOIN)
+    for code in ("AAA-AAA", "BBB-BBB", ws.join_code):
+        at.text_input(key="wsp_code").input(code)
+        at.button[0].click().run()
+    assert "Trop de codes erronés depuis cet appareil : attendez 10 minutes" in texts(at)
+    assert "wsp_info" not in at.session_state
+
+
+def test_unreachable_database_keeps_unsent_weights(store, monkeypatch, db):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = join_as(open_page(JOIN, code=ws.join_code), "Ann")
+    at.number_input(key="wsp_w_legal").set_value(7.0).run()
+    at.number_input(key="wsp_w_cost").set_value(2.0).run()
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", BAD_URL)
+    at.button(key="wsp_send").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "injoignable" in shown and "Vos pondérations n'ont pas été envoyées" in shown
+    assert at.session_state["wsp_w_legal"] == 7.0 and at.session_state["wsp_w_cost"] == 2.0
+    assert store.results(ws.facilitator_token)["ballots"] == 0
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db)  # the database is back: the same weights go through
+    at.button(key="wsp_send").click().run()
+    assert "Pondération enregistrée" in texts(at)
+    cs = load_criteria_set(MINI)
+    assert store.results(ws.facilitator_token)["aggregate"]["mean"] == pytest.approx(
+        normalise_ballot(cs, {"legal": 7, "cost": 2})
+    )
+
+
+def test_closed_round_refuses_and_says_so(store):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = join_as(open_page(JOIN, code=ws.join_code), "Ann")
+    store.close_round(ws.facilitator_token)
+    at.button(key="wsp_send").click().run()
+    assert "Le tour 1 est fermé" in texts(at)
+    assert store.results(ws.facilitator_token)["ballots"] == 0
+    at.run()
+    assert at.button(key="wsp_send").disabled

@@ -1,0 +1,44 @@
+"""Workshops and public consultations: participants weight the criteria on their own devices,
+the facilitator sees the aggregate, the dispersion and the consensus, round after round.
+
+    store = WorkshopStore(url)                     # default: $WORKBENCH_DATABASE_URL or data/workshops.sqlite
+    ws = store.create_workshop(criteria=PATH, title="Atelier", anonymous=False)
+    me = store.join(ws.join_code, name="Alice")
+    store.submit_ballot(me.token, {"legal": 60, "cost": 40})
+    store.results(ws.facilitator_token)            # round, participants, ballots, aggregate, dispersion, winners, consensus
+    store.close_round(ws.facilitator_token); store.open_round(ws.facilitator_token)
+"""
+
+from .aggregate import leaf_to_node_weights, normalise_ballot, reference_aggregate
+from .store import (
+    DATABASE_ENV,
+    Participant,
+    PermissionDenied,
+    Receipt,
+    RoundClosed,
+    StoreUnavailable,
+    Workshop,
+    WorkshopStore,
+    clean_name,
+    default_url,
+    format_code,
+    normalise_code,
+)
+
+__all__ = [
+    "DATABASE_ENV",
+    "Participant",
+    "PermissionDenied",
+    "Receipt",
+    "RoundClosed",
+    "StoreUnavailable",
+    "Workshop",
+    "WorkshopStore",
+    "clean_name",
+    "default_url",
+    "format_code",
+    "leaf_to_node_weights",
+    "normalise_ballot",
+    "normalise_code",
+    "reference_aggregate",
+]

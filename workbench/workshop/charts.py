@@ -1,0 +1,123 @@
+"""Altair charts of a workshop round (no Streamlit): aggregated weights, dispersion, winners.
+
+Readable on a projector: large labels, percentages on the axes, criteria in the order that
+matters (the set's order for weights, most disputed first for dispersion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ..charts import locale_config, provider_colors
+from ..i18n import t
+from ..model import CriteriaSet
+
+FONT = 15
+KIND_COLORS = {"mean": "#1f6f8b", "geometric": "#e69f00", "median": "#009e73"}  # Okabe-Ito, colour-blind safe
+
+
+def _finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    return (
+        chart.configure(locale={"number": locale_config(lang)})
+        .configure_axis(labelFontSize=FONT, titleFontSize=FONT, labelLimit=320)
+        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, orient="bottom")
+        .configure_title(fontSize=18, anchor="start")
+    )
+
+
+def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang: str) -> alt.TopLevelMixin:
+    """Each leaf's share: a bar for the mean, marks for the geometric mean and the median."""
+    names = {leaf.id: leaf.name.get(lang) for leaf in criteria_set.leaves()}
+    agg = results.get("aggregate") or {}
+    rows = [
+        {"criterion": names.get(leaf, leaf), "kind": t(f"workshop.agg.{kind}", lang), "share": share}
+        for kind in KIND_COLORS
+        for leaf, share in (agg.get(kind) or {}).items()
+    ]
+    order = [names[k] for k in names if k in (agg.get("mean") or {})]
+    kinds = [t(f"workshop.agg.{k}", lang) for k in KIND_COLORS]
+    color = alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(KIND_COLORS.values())),
+                      title=t("workshop.agg.kind", lang))  # fmt: skip
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        y=alt.Y("criterion:N", sort=order, title=None),
+        x=alt.X("share:Q", axis=alt.Axis(format=".0%"), title=t("col.weight", lang)),
+        color=color,
+        tooltip=[
+            alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
+            alt.Tooltip("kind:N", title=t("workshop.agg.kind", lang)),
+            alt.Tooltip("share:Q", format=".1%", title=t("col.weight", lang)),
+        ],  # fmt: skip
+    )
+    bars = base.transform_filter(alt.datum.kind == kinds[0]).mark_bar(size=16, opacity=0.85)
+    marks = (
+        base.transform_filter(alt.datum.kind != kinds[0])
+        .mark_point(size=90, filled=True)
+        .encode(
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=["square", "diamond", "triangle-up"]),
+                title=t("workshop.agg.kind", lang),
+            )  # fmt: skip
+        )
+    )
+    chart = alt.layer(bars, marks).properties(
+        title=t("workshop.aggregate.header", lang), height=alt.Step(26), width="container"
+    )
+    return _finish(chart, lang)
+
+
+def dispersion_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang: str) -> alt.TopLevelMixin:
+    """Box plot from the database's quartiles: min–max rule, Q1–Q3 box, median tick, mean dot;
+    the most disputed criteria (largest standard deviation) on top."""
+    names = {leaf.id: leaf.name.get(lang) for leaf in criteria_set.leaves()}
+    disp = results.get("dispersion") or {}
+    mean = (results.get("aggregate") or {}).get("mean") or {}
+    df = pd.DataFrame([{"criterion": names.get(k, k), "mean": mean.get(k), **v} for k, v in disp.items()])
+    order = [names.get(k, k) for k in disp]
+    y = alt.Y("criterion:N", sort=order, title=None)
+    tip = [alt.Tooltip("criterion:N", title=t("col.criterion", lang))] + [
+        alt.Tooltip(f"{c}:Q", format=".1%", title=t(f"workshop.col.{c}", lang)) for c in ("min", "q1", "median", "q3", "max")
+    ] + [alt.Tooltip("sd:Q", format=".1%", title=t("workshop.col.sd", lang))]  # fmt: skip
+    base = alt.Chart(df).encode(y=y, tooltip=tip)
+    x_title = t("col.weight", lang)
+    rule = base.mark_rule(color="#555555", strokeWidth=2).encode(
+        x=alt.X("min:Q", axis=alt.Axis(format=".0%"), title=x_title), x2="max:Q"
+    )
+    box = base.mark_bar(size=18, color="#9ecae1", stroke="#1f6f8b").encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color="#08306b", thickness=3, size=22).encode(x="median:Q")
+    dot = base.mark_point(color="#d55e00", filled=True, size=70, shape="diamond").encode(x="mean:Q")
+    chart = alt.layer(rule, box, median, dot).properties(
+        title=t("workshop.dispersion.header", lang), height=alt.Step(34), width="container"
+    )
+    return _finish(chart, lang)
+
+
+def winners_chart(
+    results: Mapping[str, Any], provider_names: Mapping[str, str], lang: str, colors: Mapping[str, str] | None = None
+) -> alt.TopLevelMixin:
+    """How many participants' own weights put each option first (bars in the providers' colours)."""
+    winners = results.get("winners") or {}
+    ids = list(provider_names)
+    palette = colors or provider_colors(ids)
+    df = pd.DataFrame([{"option": provider_names[p], "count": int(winners.get(p, 0))} for p in ids if p in winners])
+    order = [
+        provider_names[p]
+        for p in sorted(winners, key=lambda p: (-winners[p], ids.index(p) if p in ids else 0))
+        if p in provider_names
+    ]
+    scale = alt.Scale(domain=[provider_names[p] for p in ids], range=[palette.get(p, "#777777") for p in ids])
+    bars = alt.Chart(df).encode(
+        y=alt.Y("option:N", sort=order, title=None),
+        x=alt.X("count:Q", title=t("workshop.col.wins", lang), axis=alt.Axis(tickMinStep=1, format="d")),
+    )
+    chart = alt.layer(
+        bars.mark_bar().encode(
+            color=alt.Color("option:N", scale=scale, legend=None), tooltip=["option:N", "count:Q"]
+        ),  # fmt: skip
+        bars.mark_text(align="left", dx=4, fontSize=FONT).encode(text="count:Q"),
+    ).properties(height=alt.Step(30), width="container")
+    return _finish(chart, lang)

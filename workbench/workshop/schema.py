@@ -1,0 +1,156 @@
+"""Workshop tables (SQLAlchemy 2 Core) and the migrations that create or upgrade them.
+
+Ballots are stored as rows `(ballot, leaf_id, weight)` so the database itself computes means,
+quantiles and spreads; the workshop and round are repeated on each weight and rank row so one
+index range covers a round without a join. Only SHA-256 hashes of tokens are stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
+
+SCHEMA_VERSION = 1
+# Arbitrary constant for pg_advisory_xact_lock: replicas starting together migrate one at a time.
+PG_MIGRATION_LOCK = 0x57_6B_73_68
+
+metadata = MetaData()
+
+schema_version = Table(
+    "ws_schema_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+workshops = Table(
+    "ws_workshops",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("criteria_path", Text, nullable=False),
+    Column("criteria_id", String(200), nullable=False),
+    Column("method", String(40)),
+    Column("normalization", String(40)),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("facilitator_hash", String(64), nullable=False, unique=True),
+    Column("current_round", Integer, nullable=False, default=1),
+    Column("round_open", Boolean, nullable=False, default=True),
+    Column("revealed", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+)
+
+rounds = Table(
+    "ws_rounds",
+    metadata,
+    Column("workshop_id", String(32), ForeignKey("ws_workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("opened_at", Float, nullable=False),
+    Column("closed_at", Float),
+)
+
+participants = Table(
+    "ws_participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", String(32), ForeignKey("ws_workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", Text),
+    Column("joined_at", Float, nullable=False),
+    Index("ix_ws_participants_workshop", "workshop_id"),
+)
+
+ballots = Table(
+    "ws_ballots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", String(32), ForeignKey("ws_workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("participant_id", Integer, ForeignKey("ws_participants.id", ondelete="CASCADE"), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("raw", Text, nullable=False),  # JSON of the node weights as submitted
+    Column("submitted_at", Float, nullable=False),
+    UniqueConstraint("workshop_id", "round", "participant_id", name="uq_ws_ballot_round"),
+)
+
+ballot_weights = Table(
+    "ws_ballot_weights",
+    metadata,
+    Column("ballot_id", Integer, ForeignKey("ws_ballots.id", ondelete="CASCADE"), primary_key=True),
+    Column("leaf_id", String(200), primary_key=True),
+    Column("workshop_id", String(32), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("weight", Float, nullable=False),  # normalised global leaf weight (a ballot sums to 1)
+    Column("log_weight", Float, nullable=False),  # ln(max(weight, GEOMETRIC_FLOOR))
+    # Covering index: per-round aggregates and quantile lookups read only the index.
+    Index("ix_ws_weights_round", "workshop_id", "round", "leaf_id", "weight", "log_weight"),
+)
+
+ballot_ranks = Table(
+    "ws_ballot_ranks",
+    metadata,
+    Column("ballot_id", Integer, ForeignKey("ws_ballots.id", ondelete="CASCADE"), primary_key=True),
+    Column("provider_id", String(200), primary_key=True),
+    Column("workshop_id", String(32), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Index("ix_ws_ranks_round", "workshop_id", "round", "provider_id"),
+)
+
+join_failures = Table(
+    "ws_join_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_key", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_ws_join_failures", "client_key", "at"),
+)
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn, checkfirst=True)
+
+
+# Version N is reached by running MIGRATIONS[N - 1]; append, never edit, when the schema changes.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION inside the caller's transaction; returns the version.
+
+    On PostgreSQL a transaction-level advisory lock makes concurrent replicas wait for the first
+    one; on SQLite the caller's BEGIN IMMEDIATE does the same.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})
+    schema_version.create(conn, checkfirst=True)
+    current = conn.execute(select(schema_version.c.version).where(schema_version.c.id == 1)).scalar()
+    version = int(current or 0)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"the workshop database has schema version {version}, newer than this program's {SCHEMA_VERSION}"
+        )
+    for step in MIGRATIONS[version:]:
+        step(conn)
+    if current is None:
+        conn.execute(schema_version.insert().values(id=1, version=SCHEMA_VERSION))
+    elif version < SCHEMA_VERSION:
+        conn.execute(schema_version.update().where(schema_version.c.id == 1).values(version=SCHEMA_VERSION))
+    return SCHEMA_VERSION
