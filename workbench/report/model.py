@@ -27,8 +27,8 @@ from ..costs import CostsError, CostSettings, TcoResult, tco
 from ..evaluate import Evaluation, evaluate
 from ..i18n import normalize_lang, t
 from ..model import Criterion, Scenario
+from ..scenario_io import scenario_to_yaml
 from ..study import REPO_ROOT, Study
-from .provenance import scenario_yaml
 from .safety import clean_text, one_line, safe_url
 
 COST_SAMPLES = 2000
@@ -244,7 +244,7 @@ def build_report(
         details=_jsonable(evaluation.details),
         version=__version__,
         inputs=input_files(study),
-        scenario_yaml=scenario_yaml(embedded, study),
+        scenario_yaml=scenario_to_yaml(embedded),
     )
     report.assumptions = _assumptions(study, report, weights, lang)
     if charts:
