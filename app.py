@@ -34,6 +34,9 @@ def main() -> None:
     state.init_state()
     lang = state.get_lang()
     with st.sidebar:
+        # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
+        # remounted radio would otherwise report its first option (French) on the next rerun.
+        st.session_state[state.LANG_KEY] = lang
         st.radio(
             t("app.language", lang),
             options=list(LANGS),
