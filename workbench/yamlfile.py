@@ -15,6 +15,8 @@ import yaml
 from .errors import LoadError, Problem
 
 Path_ = tuple[Any, ...]
+# libyaml's safe loader (same semantics, about ten times faster) where PyYAML was built with it.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 5_000_000
 
 
@@ -83,7 +85,7 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         raise LoadError([Problem(file, 1, "", "file is too large")])
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = SafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
