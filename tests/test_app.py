@@ -18,9 +18,10 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from ui.widgets import md_escape, rebalance, safe_url
+from ui.widgets import md_escape, safe_url
 from workbench.evaluate import evaluate
 from workbench.study import load_study
+from workbench.weights import rebalance_locked
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -229,15 +230,15 @@ def test_lock_keeps_a_share(mini_dir):
 
 
 def test_rebalance_keeps_locked_shares():
-    new, ok = rebalance({"a": 2, "b": 1, "c": 1}, "a", 1, locked=["b"])
+    new, ok = rebalance_locked({"a": 2, "b": 1, "c": 1}, "a", 1, locked=["b"])
     assert ok and new == {"a": 1, "b": 1, "c": 2}  # total 4 kept, b keeps 25 %
-    new, ok = rebalance({"a": 2, "b": 1, "c": 1}, "a", 9, locked=["b"])
+    new, ok = rebalance_locked({"a": 2, "b": 1, "c": 1}, "a", 9, locked=["b"])
     assert ok and new == {"a": 3, "b": 1, "c": 0}  # capped at what the lock leaves
-    new, ok = rebalance({"a": 2, "b": 2}, "a", 5, locked=["b"])
+    new, ok = rebalance_locked({"a": 2, "b": 2}, "a", 5, locked=["b"])
     assert not ok and new == {"a": 2, "b": 2}
-    new, ok = rebalance({"a": 2, "b": 2}, "a", 5, locked=[])
+    new, ok = rebalance_locked({"a": 2, "b": 2}, "a", 5, locked=[])
     assert ok and new == {"a": 5, "b": 2}
-    new, ok = rebalance({"a": 1, "b": 1, "c": 0, "d": 0}, "a", 0, locked=["b"])
+    new, ok = rebalance_locked({"a": 1, "b": 1, "c": 0, "d": 0}, "a", 0, locked=["b"])
     assert ok and new == {"a": 0, "b": 1, "c": 0.5, "d": 0.5}
 
 

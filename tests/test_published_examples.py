@@ -209,3 +209,11 @@ def test_weighted_sum_contributions_add_up_by_leaf_and_group(tmp_path):
         )
     # alpha: exposure 8/10·0.5 + residency 2/2·(1/6) + cost (100−60)/100·(1/3)
     assert ev.result("alpha").score == pytest.approx(0.4 + 1 / 6 + 0.4 / 3)
+
+
+def test_reciprocal_matrix_from_upper_triangle():
+    from workbench.weights import reciprocal_matrix
+
+    a = reciprocal_matrix(np.array([[1, 6, 3], [np.nan, 1, 0.5], [0, 0, 1]]))
+    np.testing.assert_allclose(a, [[1, 6, 3], [1 / 6, 1, 0.5], [1 / 3, 2, 1]])
+    assert ahp(["a", "b", "c"], a).cr == pytest.approx(0.0, abs=1e-12)

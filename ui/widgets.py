@@ -13,7 +13,7 @@ from workbench.charts import provider_colors as _chart_provider_colors
 from workbench.errors import Problem
 from workbench.i18n import fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
-from workbench.weights import node_shares
+from workbench.weights import node_shares, rebalance_locked
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
@@ -69,35 +69,6 @@ def flash_messages() -> None:
 # --- weights ---------------------------------------------------------------------------------
 
 
-def rebalance(
-    siblings: Mapping[str, float], changed: str, new_value: float, locked: Iterable[str]
-) -> tuple[dict[str, float], bool]:
-    """New raw weights of a sibling group after `changed` moves to `new_value` with `locked` held.
-
-    Locked siblings keep their share: the group total T stays as before, the changed weight is
-    capped at T − Σ locked, and the free siblings share what is left in proportion to their old
-    weights (equally if they were all 0). With locks but no free sibling nothing can move, and
-    the old weights come back with False. Without locks every weight moves freely.
-    """
-    old = {k: float(v) for k, v in siblings.items()}
-    locked = {k for k in locked if k in old and k != changed}
-    if not locked:
-        return {**old, changed: max(float(new_value), 0.0)}, True
-    free = [k for k in old if k not in locked and k != changed]
-    if not free:
-        return old, False
-    total = sum(old.values())
-    room = total - sum(old[k] for k in locked)
-    value = min(max(float(new_value), 0.0), room)
-    rest = room - value
-    free_total = sum(old[k] for k in free)
-    out = dict(old)
-    out[changed] = value
-    for k in free:
-        out[k] = rest * old[k] / free_total if free_total > 0 else rest / len(free)
-    return out, True
-
-
 def _siblings(criteria_set: CriteriaSet, node_id: str) -> list[Criterion]:
     parent = criteria_set.parents()[node_id]
     return criteria_set.criteria if parent is None else criteria_set.node(parent).children
@@ -109,7 +80,7 @@ def _on_weight_change(criteria_set: CriteriaSet, key_prefix: str, node_id: str, 
     sibling_ids = [n.id for n in _siblings(criteria_set, node_id)]
     old = {k: float(last.get(k, st.session_state.get(f"{key_prefix}{k}", 0.0))) for k in sibling_ids}
     locked = [k for k in sibling_ids if st.session_state.get(f"{key_prefix}lock_{k}")]
-    new, ok = rebalance(old, node_id, float(st.session_state[f"{key_prefix}{node_id}"] or 0.0), locked)
+    new, ok = rebalance_locked(old, node_id, float(st.session_state[f"{key_prefix}{node_id}"] or 0.0), locked)
     if not ok:
         st.session_state[f"{key_prefix}_warning"] = t("app.weights.lock_blocked", lang)
     for k, v in new.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +70,47 @@ def global_weights(criteria_set: CriteriaSet, overrides: Mapping[str, float] | N
     """Global weight of every leaf, summing to 1."""
     _, glob = node_shares(criteria_set, overrides)
     return {leaf.id: glob[leaf.id] for leaf in criteria_set.leaves()}
+
+
+def rebalance_locked(
+    siblings: Mapping[str, float], changed: str, new_value: float, locked: Iterable[str]
+) -> tuple[dict[str, float], bool]:
+    """New raw weights of a sibling group after `changed` moves to `new_value` with `locked` held.
+
+    Locked siblings keep their share: the group total T stays as before, the changed weight is
+    capped at T − Σ locked, and the free siblings share what is left in proportion to their old
+    weights (equally if they were all 0). With locks but no free sibling nothing can move, and
+    the old weights come back with False. Without locks every weight moves freely.
+    """
+    old = {k: float(v) for k, v in siblings.items()}
+    locked = {k for k in locked if k in old and k != changed}
+    if not locked:
+        return {**old, changed: max(float(new_value), 0.0)}, True
+    free = [k for k in old if k not in locked and k != changed]
+    if not free:
+        return old, False
+    total = sum(old.values())
+    room = total - sum(old[k] for k in locked)
+    value = min(max(float(new_value), 0.0), room)
+    rest = room - value
+    free_total = sum(old[k] for k in free)
+    out = dict(old)
+    out[changed] = value
+    for k in free:
+        out[k] = rest * old[k] / free_total if free_total > 0 else rest / len(free)
+    return out, True
+
+
+def reciprocal_matrix(upper: np.ndarray) -> np.ndarray:
+    """A full AHP matrix from its upper triangle: a_ji = 1/a_ij; blank or non-positive cells count as 1."""
+    upper = np.asarray(upper, dtype=float)
+    n = upper.shape[0]
+    a = np.ones((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            value = upper[i, j] if np.isfinite(upper[i, j]) and upper[i, j] > 0 else 1.0
+            a[i, j], a[j, i] = value, 1.0 / value
+    return a
 
 
 def rank_order_centroid(n: int) -> np.ndarray:

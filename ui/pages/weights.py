@@ -11,7 +11,7 @@ from ui import state
 from ui.widgets import weight_controls
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
-from workbench.weights import CR_THRESHOLD, ahp, roc_weights, swing_weights
+from workbench.weights import CR_THRESHOLD, ahp, reciprocal_matrix, roc_weights, swing_weights
 
 SCALE = 100.0  # helper weights (shares summing to 1) become points out of 100
 AHP_KEY = "ahp_matrix"
@@ -126,14 +126,8 @@ with tab_ahp:
                 for label in labels
             },
         )
-        a = np.ones((len(ids), len(ids)))
-        upper = np.asarray(edited, dtype=float)
-        for i in range(len(ids)):
-            for j in range(i + 1, len(ids)):
-                value = upper[i, j] if np.isfinite(upper[i, j]) and upper[i, j] > 0 else 1.0
-                a[i, j], a[j, i] = value, 1.0 / value
         try:
-            result = ahp(ids, a)
+            result = ahp(ids, reciprocal_matrix(np.asarray(edited, dtype=float)))
         except ValueError as exc:
             st.error(str(exc))
         else:
