@@ -582,3 +582,32 @@ def test_costs_page_matches_the_engine(mini_dir):
                 CostSettings.from_mapping({"horizon": 5}, settings), samples=2000, seed=0)  # fmt: skip
     table = at.dataframe[0].value
     assert table[table["Option"] == "Alpha"].iloc[0]["Net present value"] == f"{short.npv:,.1f}"
+
+
+def test_costs_page_crossovers_and_live_ranking_on_the_health_study(monkeypatch):
+    """Changing the horizon re-prices the cost leaf: the page's ranking is the engine's under it."""
+    from workbench.costs import CostSettings, crossovers, tco
+    from workbench.model import Scenario
+
+    monkeypatch.delenv("WORKBENCH_CRITERIA_DIR", raising=False)
+    at = app("en")
+    at.run()
+    page(at, "costs")
+    at.number_input(key="cost_horizon").set_value(5).run()
+    at.number_input(key="cost_rate").set_value(0.0).run()
+    study = load_study(HEALTH)
+    settings = CostSettings.from_mapping(
+        {"horizon": 5, "discount_rate": 0.0}, CostSettings.from_mapping(study.criteria_set.cost_settings)
+    )
+    results = {p.id: tco(p.costs, settings) for p in study.providers}
+    names = {p.id: p.name.get("en") for p in study.providers}
+    expected_lines = [f"{names[a]} costs less than {names[b]} at the start but more in total from year {y} on."
+                      for a, b, y in crossovers(results)]  # fmt: skip
+    shown = [m.value for m in at.markdown if "at the start but more in total" in m.value]
+    assert len(shown) == len(expected_lines)
+    ranking_table = at.dataframe[-1].value
+    expected = evaluate(
+        load_study(HEALTH, scenario=Scenario(cost_settings={"horizon": 5, "discount_rate": 0.0})), lang="en"
+    )
+    assert list(ranking_table["Option"]) == [r.name for r in expected.results]
+    assert list(ranking_table["Score"]) == [f"{r.score:,.3f}" for r in expected.results]

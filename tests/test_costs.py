@@ -612,3 +612,14 @@ def test_tco_report_lists_every_missing_rate() -> None:
     with pytest.raises(CostsError) as info:
         tco_report(providers, CostSettings())
     assert paths(info.value) == {"fx.EUR", "fx.USD"}
+
+
+def test_crossovers_lists_each_crossing_pair_once():
+    from workbench.costs import TcoResult, crossovers
+
+    def result(flows):
+        return TcoResult(npv=sum(flows), total=sum(flows), by_year=list(flows), by_category={}, currency="CAD")
+
+    # cheap start, dear running costs vs dear start, cheap running: cumulative 1,6,11 vs 5,6,7 -> cross in year 2
+    results = {"a": result([1, 5, 5]), "b": result([5, 1, 1]), "c": result([9, 0, 0])}
+    assert crossovers(results) == [("a", "b", 2), ("a", "c", 2)]

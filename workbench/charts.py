@@ -328,3 +328,35 @@ def cost_curves_chart(
         base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=40), title=t("chart.costs.title", lang)
     ).properties(width=CHART_WIDTH)
     return _finish(chart, lang)
+
+
+def cost_categories_chart(
+    tco_results: Mapping[str, Any], lang: str = "fr", names: Mapping[str, str] | None = None
+) -> alt.TopLevelMixin:
+    """Undiscounted cost over the horizon per provider, stacked by category (licences, hosting, exit...)."""
+    ids = list(tco_results)
+    names = {pid: (names or {}).get(pid, pid) for pid in ids}
+    currency = next((r.currency for r in tco_results.values()), "")
+    rows = [
+        {"provider": names[pid], "category": category, "amount": amount, "label": fmt_number(amount, lang, 1)}
+        for pid, result in tco_results.items()
+        for category, amount in result.by_category.items()
+        if amount
+    ]
+    df = pd.DataFrame(rows, columns=["provider", "category", "amount", "label"])
+    chart = (
+        alt.Chart(df, title=t("chart.costs.categories", lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("provider:N", title=None, sort=[names[p] for p in ids], axis=alt.Axis(labelLimit=320)),
+            x=alt.X("sum(amount):Q", title=t("chart.costs.total_axis", lang, currency=currency)),
+            color=alt.Color("category:N", scale=alt.Scale(scheme=GROUP_SCHEME), title=t("chart.costs.category", lang)),
+            tooltip=[
+                alt.Tooltip("provider:N", title=t("col.provider", lang)),
+                alt.Tooltip("category:N", title=t("chart.costs.category", lang)),
+                alt.Tooltip("label:N", title=t("chart.costs.total_axis", lang, currency=currency)),
+            ],
+        )
+        .properties(width=CHART_WIDTH, height=ROW_HEIGHT * max(len(ids), 1))
+    )
+    return _finish(chart, lang)

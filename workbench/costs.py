@@ -57,6 +57,7 @@ __all__ = [
     "TcoResult",
     "cash_flows",
     "crossover_year",
+    "crossovers",
     "discount_factors",
     "exchange_rate",
     "npv_batch",
@@ -615,6 +616,26 @@ def crossover_year(a: TcoResult, b: TcoResult) -> int | None:
         return None
     cheap, other = (cum_a, cum_b) if first_difference[0] < first_difference[1] else (cum_b, cum_a)
     return next((year for year, (x, y) in enumerate(zip(cheap, other)) if x > y), None)
+
+
+def crossovers(results: Mapping[str, TcoResult]) -> list[tuple[str, str, int]]:
+    """Every pair (cheaper start, dearer start, year) whose cumulative costs cross within the horizon.
+
+    The first id is the option cheaper at the start that becomes the dearer one in `year`
+    (see :func:`crossover_year`); pairs that never cross are left out. Ordered by year.
+    """
+    ids = list(results)
+    out = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            year = crossover_year(results[a], results[b])
+            if year is None:
+                continue
+            cum_a, cum_b = accumulate(results[a].by_year), accumulate(results[b].by_year)
+            first = next(((x, y) for x, y in zip(cum_a, cum_b) if x != y), (0.0, 0.0))
+            cheap, dear = (a, b) if first[0] < first[1] else (b, a)
+            out.append((cheap, dear, year))
+    return sorted(out, key=lambda c: (c[2], c[0], c[1]))
 
 
 def tco_report(

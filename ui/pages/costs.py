@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.widgets import provider_colors
+from ui.widgets import md_escape, provider_colors
 from workbench import charts
-from workbench.costs import Costs, CostsError, CostSettings, tco
+from workbench.costs import Costs, CostsError, CostSettings, crossovers, tco
 from workbench.i18n import fmt_number, fmt_percent, t
 
 SAMPLES = 2000
@@ -82,3 +82,29 @@ st.caption(
 )
 colors = provider_colors([p.id for p in state.all_providers()])
 st.altair_chart(charts.cost_curves_chart(results, lang, names, colors), width="stretch")
+
+st.altair_chart(charts.cost_categories_chart(results, lang, names), width="stretch")
+
+st.subheader(t("app.costs.crossovers", lang))
+found = crossovers(results)
+for cheap, dear, year in found:
+    st.markdown("- " + md_escape(t("app.costs.crossover", lang, cheap=names[cheap], dear=names[dear], year=year)))
+if not found:
+    st.caption(t("app.costs.no_crossover", lang))
+
+# The cost leaf takes each option's NPV under these settings: the ranking moves with them.
+st.subheader(t("app.costs.ranking", lang))
+evaluation = state.current_evaluation()
+st.dataframe(
+    [
+        {
+            t("col.rank", lang): r.rank,
+            t("col.provider", lang): r.name,
+            t("col.score", lang): fmt_number(r.score, lang, 3),
+            t("col.eligible", lang): t("app.yes" if r.eligible else "app.no", lang),
+        }
+        for r in evaluation.results
+    ],
+    hide_index=True,
+    width="stretch",
+)
