@@ -88,13 +88,20 @@ def _on_weight_change(criteria_set: CriteriaSet, key_prefix: str, node_id: str, 
 
 
 def weight_controls(
-    criteria_set: CriteriaSet, weights: Mapping[str, float], *, key_prefix: str, lang: str, locks: bool = True
+    criteria_set: CriteriaSet,
+    weights: Mapping[str, float],
+    *,
+    key_prefix: str,
+    lang: str,
+    locks: bool = True,
+    compact: bool = False,
 ) -> dict[str, float]:
     """The criteria tree with a number input and a lock per node, and each node's local share
     (within its group) and global share (of the whole) in % computed by workbench.weights.
 
     `weights` seeds widgets that have no value yet; the return value is the raw weight of every
-    node as the controls now stand.
+    node as the controls now stand. `compact` (phones) puts each node on two lines, name with
+    its global share above the input, since narrow screens stack columns one per line.
     """
     nodes = criteria_set.nodes()
     depth = node_depths(criteria_set)
@@ -112,6 +119,9 @@ def weight_controls(
     except ValueError:
         st.error(t("app.weights.all_zero", lang))
         local = glob = dict.fromkeys(values, 0.0)
+    if compact:
+        _compact_controls(criteria_set, glob, key_prefix=key_prefix, lang=lang)
+        return values
     head = st.columns([5, 2, 1, 1.3, 1.3] if locks else [5, 2, 1.3, 1.3], vertical_alignment="bottom")
     labels = ["col.criterion", "col.weight"] + (["app.weights.lock"] if locks else []) + [
         "app.weights.local", "app.weights.global"
@@ -142,6 +152,25 @@ def weight_controls(
             f"**{fmt_percent(glob[node.id], lang, 1)}**" if node.is_leaf else fmt_percent(glob[node.id], lang, 1)
         )
     return values
+
+
+def _compact_controls(criteria_set: CriteriaSet, glob: Mapping[str, float], *, key_prefix: str, lang: str) -> None:
+    depth = node_depths(criteria_set)
+    for node in criteria_set.nodes():
+        indent = "\u00a0" * 3 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
+        name = md_escape(node.name.get(lang))
+        share = fmt_percent(glob[node.id], lang, 1)
+        st.markdown(f"{indent}{name if node.is_leaf else f'**{name}**'} · {share}")
+        st.number_input(
+            node.name.get(lang),
+            min_value=0.0,
+            step=1.0,
+            format="%g",
+            key=f"{key_prefix}{node.id}",
+            label_visibility="collapsed",
+            on_change=_on_weight_change,
+            args=(criteria_set, key_prefix, node.id, lang),
+        )
 
 
 def node_depths(criteria_set: CriteriaSet) -> dict[str, int]:
