@@ -16,18 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from engine_helpers import make_study  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from workbench.evaluate import score_batch  # noqa: E402
 from workbench.model import Preference  # noqa: E402
-
-
-def best_of(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def pymcdm_loop(method, x, w, types, count: int) -> float:

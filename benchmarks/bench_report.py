@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import best_of  # noqa: E402
 
 from workbench.evaluate import evaluate  # noqa: E402
 from workbench.report import FORMATS, build_report, needs_charts, render  # noqa: E402
@@ -27,15 +28,6 @@ from workbench.report.model import robustness_section  # noqa: E402
 from workbench.study import load_study  # noqa: E402
 
 HEALTH = ROOT / "criteria/health-data-sovereignty.yaml"
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def make_large_study(folder: Path, providers: int = 100, groups: int = 6, per_group: int = 10) -> Path:

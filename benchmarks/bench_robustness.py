@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from engine_helpers import make_study  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from workbench.robustness import analyse, smaa  # noqa: E402
 from workbench.robustness.draws import draw_weights  # noqa: E402
@@ -35,15 +36,6 @@ from workbench.study import load_study  # noqa: E402
 
 LOOP_DRAWS = 1_000
 HEALTH = Path(__file__).resolve().parent.parent / "criteria" / "health-data-sovereignty.yaml"
-
-
-def best_of(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_mb(fn) -> float:

@@ -133,16 +133,7 @@ def weight_controls(
         indent = "\u00a0" * 5 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
         name = node.name.get(lang)
         cols[0].markdown(indent + (f"**{md_escape(name)}**" if not node.is_leaf else md_escape(name)))
-        cols[1].number_input(
-            name,
-            min_value=0.0,
-            step=1.0,
-            format="%g",
-            key=f"{key_prefix}{node.id}",
-            label_visibility="collapsed",
-            on_change=_on_weight_change,
-            args=(criteria_set, key_prefix, node.id, lang),
-        )
+        _weight_input(cols[1], criteria_set, node, key_prefix=key_prefix, lang=lang)
         i = 2
         if locks:
             cols[2].checkbox("🔒", key=f"{key_prefix}lock_{node.id}", help=t("app.weights.lock_help", lang))
@@ -154,6 +145,20 @@ def weight_controls(
     return values
 
 
+def _weight_input(container, criteria_set: CriteriaSet, node: Criterion, *, key_prefix: str, lang: str) -> None:
+    """One node's weight box; its callback applies the locks among the node's siblings."""
+    container.number_input(
+        node.name.get(lang),
+        min_value=0.0,
+        step=1.0,
+        format="%g",
+        key=f"{key_prefix}{node.id}",
+        label_visibility="collapsed",
+        on_change=_on_weight_change,
+        args=(criteria_set, key_prefix, node.id, lang),
+    )
+
+
 def _compact_controls(criteria_set: CriteriaSet, glob: Mapping[str, float], *, key_prefix: str, lang: str) -> None:
     depth = node_depths(criteria_set)
     for node in criteria_set.nodes():
@@ -161,16 +166,7 @@ def _compact_controls(criteria_set: CriteriaSet, glob: Mapping[str, float], *, k
         name = md_escape(node.name.get(lang))
         share = fmt_percent(glob[node.id], lang, 1)
         st.markdown(f"{indent}{name if node.is_leaf else f'**{name}**'} · {share}")
-        st.number_input(
-            node.name.get(lang),
-            min_value=0.0,
-            step=1.0,
-            format="%g",
-            key=f"{key_prefix}{node.id}",
-            label_visibility="collapsed",
-            on_change=_on_weight_change,
-            args=(criteria_set, key_prefix, node.id, lang),
-        )
+        _weight_input(st, criteria_set, node, key_prefix=key_prefix, lang=lang)
 
 
 def node_depths(criteria_set: CriteriaSet) -> dict[str, int]:

@@ -27,5 +27,9 @@ class WorkbenchError(Exception):
         super().__init__("\n".join(str(p) if p.file else p.message for p in self.problems))
 
 
+class WeightsError(WorkbenchError, ValueError):
+    """Weights that cannot be used (all zero); a ValueError too, for callers of the weights helpers."""
+
+
 class LoadError(WorkbenchError):
     """A study file could not be read or does not fit its format."""

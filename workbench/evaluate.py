@@ -129,15 +129,13 @@ def score_batch(
         prefs = [leaf.preference for leaf in study.leaves]
         return promethee.flows(x, study.cost_mask, prefs, w)
     if method == "vikor":
-        y = (
-            np.where(study.cost_mask, -x, x)
-            if normalization is None
-            else normalize(x, study.cost_mask, normalization, study.lower, study.upper)
-        )
-        return vikor.scores(y, w)
-    if method == "weighted-product":
-        _check_positive_for_product(study, x, normalization)
+        return vikor.scores(vikor_values(study, x, normalization), w)
+    if method == "weighted-product" and normalization in ("sum", "linear"):
+        # These normalisations divide by the scores: name the zero criteria before they refuse.
+        _refuse_zero_factors(study, (x <= 0).any(axis=0))
     r = normalize(x, study.cost_mask, normalization or "scale", study.lower, study.upper)
+    if method == "weighted-product":
+        _refuse_zero_factors(study, (r <= 0).any(axis=0))
     kernel = {
         "weighted-sum": weighted_sum.scores,
         "weighted-product": weighted_product.scores,
@@ -146,17 +144,21 @@ def score_batch(
     return kernel(r, w)
 
 
-def _check_positive_for_product(study: Study, x: np.ndarray, normalization: str | None) -> None:
+def vikor_values(study: Study, x: np.ndarray, normalization: str | None) -> np.ndarray:
+    """Higher-is-better values VIKOR works on: raw scores with cost criteria negated, or normalised."""
+    if normalization is None:
+        return np.where(study.cost_mask, -x, x)
+    return normalize(x, study.cost_mask, normalization, study.lower, study.upper)
+
+
+def _refuse_zero_factors(study: Study, bad_columns: np.ndarray) -> None:
     """A zero factor wipes out a product: name the criteria where it happens instead of failing late."""
-    r = normalize(x, study.cost_mask, normalization or "sum", study.lower, study.upper) if (x > 0).all() else None
-    if r is not None and (r > 0).all():
+    if not bad_columns.any():
         return
-    bad = [
-        study.leaf_ids[j] for j in range(x.shape[1]) if (x[:, j] <= 0).any() or (r is not None and (r[:, j] <= 0).any())
-    ]
+    bad = [leaf_id for leaf_id, is_bad in zip(study.leaf_ids, bad_columns, strict=True) if is_bad]
     raise WorkbenchError(
-        f"the weighted product needs every score > 0 after normalisation; these criteria have a score of 0: {', '.join(bad[:5])}"
-        f"{' …' if len(bad) > 5 else ''}; choose another method (e.g. weighted-sum or TOPSIS)"
+        f"the weighted product needs every score > 0 after normalisation; these criteria have a score of 0: "
+        f"{', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}; choose another method (e.g. weighted-sum or TOPSIS)"
     )
 
 
@@ -199,10 +201,7 @@ def evaluate(
     """Score and rank every provider under one weighting (node-id overrides on top of the scenario's)."""
     method, normalization = resolve_method(study, method, normalization)
     info = REGISTRY[method]
-    try:
-        w_map = study.global_weights(weights)
-    except ValueError as exc:
-        raise WorkbenchError(str(exc)) from None
+    w_map = study.global_weights(weights)
     w = np.array([w_map[i] for i in study.leaf_ids])
     scores = score_batch(study, w[None, :], method, normalization)[0]
     failures = must_have_failures(study)
@@ -274,13 +273,7 @@ def _group_contributions(study: Study, contributions: np.ndarray) -> list[dict[s
 def _details(study: Study, method: str, normalization: str | None, w: np.ndarray) -> dict[str, Any]:
     ids = study.provider_ids
     if method == "vikor":
-        x = study.matrix
-        y = (
-            np.where(study.cost_mask, -x, x)
-            if normalization is None
-            else normalize(x, study.cost_mask, normalization, study.lower, study.upper)
-        )
-        s, r, q = (a[0] for a in vikor.srq(y, w[None, :]))
+        s, r, q = (a[0] for a in vikor.srq(vikor_values(study, study.matrix, normalization), w[None, :]))
         acc = vikor.acceptance(s, r, q)
         return {
             "S": dict(zip(ids, s.tolist(), strict=True)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -37,15 +38,15 @@ class Study:
     def provider_ids(self) -> list[str]:
         return [p.id for p in self.providers]
 
-    @property
+    @cached_property
     def cost_mask(self) -> np.ndarray:
         return np.array([leaf.direction == "cost" for leaf in self.leaves])
 
-    @property
+    @cached_property
     def lower(self) -> np.ndarray:
         return np.array([leaf.scale.min for leaf in self.leaves])
 
-    @property
+    @cached_property
     def upper(self) -> np.ndarray:
         return np.array([leaf.scale.max for leaf in self.leaves])
 
@@ -107,11 +108,16 @@ def build_study(
     missing = np.zeros((n, m), dtype=bool)
     overridden = np.zeros((n, m), dtype=bool)
     tco_values, tco_results = _tco_values(criteria_set, providers, scenario, leaves)
+    # A what-if override stands in for the profile's value, so it also fills a missing score.
+    overrides = {(ov.provider, ov.criterion): ov.value for ov in scenario.overrides}
     problems: list[Problem] = []
     for i, provider in enumerate(providers):
         for j, leaf in enumerate(leaves):
-            value = tco_values.get((provider.id, leaf.id))
             score = provider.scores.get(leaf.id)
+            value = overrides.get((provider.id, leaf.id))
+            overridden[i, j] = value is not None
+            if value is None:
+                value = tco_values.get((provider.id, leaf.id))
             if value is None and score is not None:
                 value = score.value
             if value is None:
@@ -120,26 +126,9 @@ def build_study(
                 line = score.line if score and score.line else 1
                 problems.append(Problem(str(provider.path or provider.id), line, f"scores.{leaf.id}", "missing score"))
             matrix[i, j] = value
-    for ov in scenario.overrides:
-        if ov.provider in {p.id for p in providers} and ov.criterion in {leaf.id for leaf in leaves}:
-            i = [p.id for p in providers].index(ov.provider)
-            j = [leaf.id for leaf in leaves].index(ov.criterion)
-            matrix[i, j] = ov.value
-            overridden[i, j] = True
-            missing[i, j] = False
-    problems = [p for p in problems if not _overridden(p, providers, leaves, overridden)]
     if problems and not allow_missing:
         raise LoadError(problems)
     return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems, tco_results)
-
-
-def _overridden(problem: Problem, providers: list[Provider], leaves: list[Criterion], overridden: np.ndarray) -> bool:
-    for i, p in enumerate(providers):
-        if str(p.path or p.id) == problem.file:
-            for j, leaf in enumerate(leaves):
-                if problem.field == f"scores.{leaf.id}":
-                    return bool(overridden[i, j])
-    return False
 
 
 def _tco_values(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import WeightsError
 from .model import CriteriaSet, Criterion
 
 # Random-index tables for the AHP consistency ratio (mcda-anchors.md §3.1.1); n = 1..15.
@@ -60,7 +61,7 @@ def node_shares(
     walk(criteria_set.criteria, 1.0)
     leaf_total = sum(glob[leaf.id] for leaf in criteria_set.leaves())
     if leaf_total <= 0:
-        raise ValueError("all weights are zero: give at least one criterion a positive weight")
+        raise WeightsError("all weights are zero: give at least one criterion a positive weight")
     if not np.isclose(leaf_total, 1.0):
         glob = {k: v / leaf_total for k, v in glob.items()}
     return local, glob

@@ -39,14 +39,18 @@ def preference(d: np.ndarray, pref: Preference) -> np.ndarray:
 
 
 def criterion_flows(x: np.ndarray, cost: np.ndarray, prefs: Sequence[Preference | None]) -> np.ndarray:
-    """F (n × m): F_j(a) = Σ_b [P_j(d_j(a,b)) − P_j(d_j(b,a))], unweighted and not yet divided by n − 1."""
+    """F (n × m): F_j(a) = Σ_b [P_j(d_j(a,b)) − P_j(d_j(b,a))], unweighted and not yet divided by n − 1.
+
+    `x` may carry extra axes between alternatives and criteria (n × K × m: K drawn matrices);
+    the flows then have the same shape.
+    """
     sign = np.where(cost, -1.0, 1.0)
     out = np.empty_like(x, dtype=float)
-    for j in range(x.shape[1]):
-        col = x[:, j] * sign[j]
+    for j in range(x.shape[-1]):
+        col = x[..., j] * sign[j]
         d = col[:, None] - col[None, :]  # d[a, b] = d_j(a, b)
         p = preference(d, prefs[j] or USUAL)
-        out[:, j] = p.sum(axis=1) - p.sum(axis=0)
+        out[..., j] = p.sum(axis=1) - p.sum(axis=0)
     return out
 
 

@@ -38,10 +38,14 @@ def srq(y: np.ndarray, w: np.ndarray, v: float = 0.5) -> tuple[np.ndarray, np.nd
     for start in range(0, k, step):
         block = w[start : start + step]
         r[start : start + step] = (block[:, None, :] * t[None, :, :]).max(axis=2)
-    q = v * _ratio(s, s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)) + (1 - v) * _ratio(
+    return s, r, compromise(s, r, v)
+
+
+def compromise(s: np.ndarray, r: np.ndarray, v: float = 0.5) -> np.ndarray:
+    """Q (K × n) from S and R (K × n): v(S − S*)/(S⁻ − S*) + (1 − v)(R − R*)/(R⁻ − R*), per row."""
+    return v * _ratio(s, s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)) + (1 - v) * _ratio(
         r, r.min(axis=1, keepdims=True), r.max(axis=1, keepdims=True)
     )
-    return s, r, q
 
 
 def scores(y: np.ndarray, w: np.ndarray, v: float = 0.5) -> np.ndarray:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from .model import Report, build_report
@@ -21,33 +22,22 @@ MIME_TYPES = {
 EXTENSIONS = {f: f for f in FORMATS}
 
 
+# Module and function of each format, imported lazily: reportlab and xlsxwriter load only when asked for.
+_RENDERERS = {
+    "html": ("html", "render_html"),
+    "pdf": ("pdf", "render_pdf"),
+    "xlsx": ("xlsx", "render_xlsx"),
+    "md": ("markdown", "render_markdown"),
+    "csv": ("tabular", "render_csv"),
+    "json": ("tabular", "render_json"),
+}
+
+
 def _renderer(fmt: str) -> Callable[[Report], str | bytes]:
-    # Imported lazily: reportlab and xlsxwriter are only loaded for the format asked for.
-    if fmt == "html":
-        from .html import render_html
-
-        return render_html
-    if fmt == "pdf":
-        from .pdf import render_pdf
-
-        return render_pdf
-    if fmt == "xlsx":
-        from .xlsx import render_xlsx
-
-        return render_xlsx
-    if fmt == "md":
-        from .markdown import render_markdown
-
-        return render_markdown
-    if fmt == "csv":
-        from .tabular import render_csv
-
-        return render_csv
-    if fmt == "json":
-        from .tabular import render_json
-
-        return render_json
-    raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    module, name = _RENDERERS[fmt]
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 def render(report: Report, fmt: str) -> bytes:

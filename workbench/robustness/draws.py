@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import WorkbenchError
+from ..evaluate import vikor_values
 from ..methods import promethee, vikor
 from ..normalize import normalize
 from ..sampling import triangular, uniform
@@ -112,12 +113,10 @@ class DrawScorer:
     def __init__(self, study: Study, x: np.ndarray, method: str, normalization: str | None):
         self.method = method
         xt = np.ascontiguousarray(np.moveaxis(x, 0, 1))  # n × K × m
-        cost = study.cost_mask
         if method == "promethee-ii":
             self.flows = _criterion_flows(study, xt)
         elif method == "vikor":
-            y = np.where(cost, -xt, xt) if normalization is None else _normalize(study, xt, normalization)
-            self.t = vikor.regrets(y)
+            self.t = vikor.regrets(vikor_values(study, xt, normalization))
         elif method in ("weighted-sum", "weighted-product", "topsis"):
             r = _normalize(study, xt, normalization or "scale")
             if method == "weighted-product":
@@ -160,21 +159,12 @@ def _vikor(t: np.ndarray, w: np.ndarray, v: float = 0.5) -> np.ndarray:
     """Q (K × n) from per-draw regrets t (n × K × m); the formulas of `vikor.srq`."""
     s = np.einsum("km,nkm->kn", w, t)
     r = (w[None, :, :] * t).max(axis=2).T
-    ratio = vikor._ratio
-    return v * ratio(s, s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)) + (1 - v) * ratio(
-        r, r.min(axis=1, keepdims=True), r.max(axis=1, keepdims=True)
-    )
+    return vikor.compromise(s, r, v)
 
 
 def _criterion_flows(study: Study, xt: np.ndarray) -> np.ndarray:
     """Per-draw criterion flows divided by n − 1 (n × K × m), so that φ = Σ_j w_j F_j."""
-    n, k, m = xt.shape
-    out = np.zeros((n, k, m))
+    n = xt.shape[0]
     if n < 2:
-        return out
-    sign = np.where(study.cost_mask, -1.0, 1.0)
-    for j, leaf in enumerate(study.leaves):
-        col = xt[:, :, j] * sign[j]  # n × K
-        p = promethee.preference(col[:, None, :] - col[None, :, :], leaf.preference or promethee.USUAL)
-        out[:, :, j] = (p.sum(axis=1) - p.sum(axis=0)) / (n - 1)
-    return out
+        return np.zeros_like(xt, dtype=float)
+    return promethee.criterion_flows(xt, study.cost_mask, [leaf.preference for leaf in study.leaves]) / (n - 1)

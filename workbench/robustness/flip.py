@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from ..errors import WorkbenchError
 from ..evaluate import eligibility, normalized_matrix, rank, resolve_method, score_batch
 from ..study import Study
 
@@ -43,10 +42,7 @@ def min_change_to_flip(
     """For every eligible challenger (not the current leader), the least L1 weight change that
     makes it first under the weighted sum, nearest challenger first (module docstring)."""
     _, normalization = resolve_method(study, "weighted-sum", normalization)
-    try:
-        w0 = study.weight_vector(weights)
-    except ValueError as exc:
-        raise WorkbenchError(str(exc)) from None
+    w0 = study.weight_vector(weights)
     eligible = eligibility(study)
     if not eligible.any():
         return []

@@ -127,10 +127,7 @@ def smaa(
     _check(samples, weights_model, concentration, scores_model)
     method, normalization = resolve_method(study, method, normalization)
     info = REGISTRY[method]
-    try:
-        w0 = study.weight_vector(weights)
-    except ValueError as exc:
-        raise WorkbenchError(str(exc)) from None
+    w0 = study.weight_vector(weights)
     eligible = eligibility(study)
     n, m = study.matrix.shape
     chunk = chunk or max(1, min(CHUNK, CELL_BUDGET // (n * n)))

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import WorkbenchError
 from ..evaluate import eligibility, rank, resolve_method, score_batch
 from ..methods import REGISTRY
 from ..study import Study
@@ -110,10 +109,7 @@ class _Context:
         self.study = study
         self.method, self.normalization = resolve_method(study, method, normalization)
         self.higher = REGISTRY[self.method].higher_is_better
-        try:
-            self.w0 = study.weight_vector(weights)
-        except ValueError as exc:
-            raise WorkbenchError(str(exc)) from None
+        self.w0 = study.weight_vector(weights)
         self.eligible = eligibility(study)
 
     def scores(self, w: np.ndarray) -> np.ndarray:

@@ -359,15 +359,7 @@ class WorkshopStore:
         def work(conn: Connection) -> int:
             ws = self._facilitator(conn, facilitator_token, lock=True)
             conn.execute(update(workshops).where(workshops.c.id == ws["id"]).values(round_open=False))
-            conn.execute(
-                update(rounds)
-                .where(
-                    rounds.c.workshop_id == ws["id"],
-                    rounds.c.number == ws["current_round"],
-                    rounds.c.closed_at.is_(None),
-                )
-                .values(closed_at=time.time())
-            )
+            _close_current_round(conn, ws, time.time())
             return int(ws["current_round"])
 
         return self._tx(work, write=True)
@@ -378,15 +370,7 @@ class WorkshopStore:
         def work(conn: Connection) -> int:
             ws = self._facilitator(conn, facilitator_token, lock=True)
             now = time.time()
-            conn.execute(
-                update(rounds)
-                .where(
-                    rounds.c.workshop_id == ws["id"],
-                    rounds.c.number == ws["current_round"],
-                    rounds.c.closed_at.is_(None),
-                )
-                .values(closed_at=now)
-            )
+            _close_current_round(conn, ws, now)
             number = int(ws["current_round"]) + 1
             conn.execute(rounds.insert().values(workshop_id=ws["id"], number=number, opened_at=now))
             conn.execute(
@@ -851,3 +835,16 @@ def _folder_stamp(folder: Path | None) -> tuple:
     if folder is None or not folder.is_dir():
         return ()
     return tuple((p.name, _mtime(p)) for p in sorted(folder.glob("*.y*ml")))
+
+
+def _close_current_round(conn: Connection, ws: Mapping[str, Any], moment: float) -> None:
+    """Stamp the workshop's current round closed (no-op when it already is)."""
+    conn.execute(
+        update(rounds)
+        .where(
+            rounds.c.workshop_id == ws["id"],
+            rounds.c.number == ws["current_round"],
+            rounds.c.closed_at.is_(None),
+        )
+        .values(closed_at=moment)
+    )
