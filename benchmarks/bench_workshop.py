@@ -152,7 +152,7 @@ def main() -> None:
             admin.dispose()
     else:
         rows.append(["postgresql", "skipped", "give --pg URL or set TEST_DATABASE_URL"])
-    from workbench.cli import table
+    from workbench.cli.common import table
 
     study_name = criteria.relative_to(ROOT).as_posix()
     print(f"Workshop benchmark — {study_name}, {os.cpu_count()} CPU(s)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import charts
+from workbench.charts import study as charts
 from workbench.costs import CostSettings, tco
 from workbench.evaluate import compare_methods, evaluate
 from workbench.study import load_study

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import LoadError
-from workbench.loading import load_criteria_set, parse_scenario, provider_from_doc
+from workbench.files.loading import load_criteria_set, parse_scenario, provider_from_doc
+from workbench.files.yamlfile import parse_yaml
 from workbench.study import load_study
 from workbench.validation import validate_paths
-from workbench.yamlfile import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests/fixtures/mini"
@@ -183,7 +183,7 @@ def load_any(text: str) -> None:
     for loader in (
         lambda d: provider_from_doc(d, leaves),
         lambda d: provider_from_doc(d, None),
-        lambda d: __import__("workbench.loading", fromlist=["x"]).criteria_set_from_doc(d),
+        lambda d: __import__("workbench.files.loading", fromlist=["x"]).criteria_set_from_doc(d),
     ):
         try:
             loader(parse_yaml(text, "fuzz.yaml"))
@@ -231,7 +231,7 @@ def test_billion_laughs_is_fast():
         prev, cur = chr(96 + i), chr(97 + i)
         levels.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from workbench.yamlfile import parse_yaml; parse_yaml(sys.stdin.read(), 'x')"],
+        [sys.executable, "-c", "import sys; from workbench.files.yamlfile import parse_yaml; parse_yaml(sys.stdin.read(), 'x')"],
         input="\n".join(levels), capture_output=True, text=True, timeout=20, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

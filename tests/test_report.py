@@ -22,7 +22,7 @@ import pytest
 from workbench.cli import main
 from workbench.costs import CostSettings, tco
 from workbench.evaluate import evaluate
-from workbench.loading import parse_scenario
+from workbench.files.loading import parse_scenario
 from workbench.report import FORMATS, build_report, render
 from workbench.report.common import _raw_svg
 from workbench.report.model import robustness_section
@@ -73,7 +73,7 @@ def mini_en(mini_study):
 
 @pytest.fixture(scope="module")
 def hostile_study():
-    from workbench.loading import load_criteria_set, load_providers, load_scenario
+    from workbench.files.loading import load_criteria_set, load_providers, load_scenario
     from workbench.study import leaf_index
 
     cs = load_criteria_set(HOSTILE)
@@ -541,7 +541,7 @@ def test_cli_scenario_and_stdout(capsys):
 def test_engine_package_never_imports_streamlit():
     for path in (ROOT / "workbench" / "report").glob("*.py"):
         assert "streamlit" not in path.read_text(encoding="utf-8"), path
-    assert "streamlit" not in (ROOT / "workbench" / "cli_report.py").read_text(encoding="utf-8")
+    assert "streamlit" not in (ROOT / "workbench" / "cli" / "report.py").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- Export page (AppTest)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.engine_helpers import make_study
-from workbench import charts_robustness
+from workbench.charts import robustness as charts_robustness
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.evaluate import eligibility, evaluate, rank, score_batch

@@ -1,4 +1,4 @@
-"""Scenario <-> YAML and <-> query-string parameters (workbench.scenario_io)."""
+"""Scenario <-> YAML and <-> query-string parameters (workbench.files.scenario_io)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import LoadError
-from workbench.loading import load_criteria_set, load_providers, parse_scenario
-from workbench.model import Override, Scenario
-from workbench.scenario_io import (
+from workbench.files.loading import load_criteria_set, load_providers, parse_scenario
+from workbench.files.scenario_io import (
     params_to_data,
     scenario_from_params,
     scenario_from_yaml,
@@ -20,6 +19,7 @@ from workbench.scenario_io import (
     scenario_to_params,
     scenario_to_yaml,
 )
+from workbench.model import Override, Scenario
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 CS = load_criteria_set(MINI / "criteria.yaml")

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from workbench.cli import main as cli_main
 from workbench.evaluate import kendall_w
-from workbench.loading import load_criteria_set
+from workbench.files.loading import load_criteria_set
 from workbench.weights import global_weights
 from workbench.workshop import (
     PermissionDenied,

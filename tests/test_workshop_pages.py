@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.loading import load_criteria_set
+from workbench.files.loading import load_criteria_set
 from workbench.workshop import WorkshopStore, leaf_to_node_weights, normalise_ballot
 
 ROOT = Path(__file__).resolve().parent.parent

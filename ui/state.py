@@ -18,10 +18,10 @@ import streamlit as st
 
 from workbench.errors import LoadError, Problem, WorkbenchError
 from workbench.evaluate import Evaluation, evaluate, resolve_method
+from workbench.files.loading import load_criteria_set, load_providers
+from workbench.files.scenario_io import scenario_from_params, scenario_to_params
 from workbench.i18n import normalize_lang, t
-from workbench.loading import load_criteria_set, load_providers
 from workbench.model import CriteriaSet, Override, Provider, Scenario
-from workbench.scenario_io import scenario_from_params, scenario_to_params
 from workbench.study import REPO_ROOT, Study, build_study, leaf_index, resolve_providers_dir
 
 CRITERIA_DIR_ENV = "WORKBENCH_CRITERIA_DIR"

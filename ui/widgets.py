@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from workbench.charts import provider_colors as _chart_provider_colors
+from workbench.charts.study import provider_colors as _chart_provider_colors
 from workbench.errors import Problem
 from workbench.i18n import fmt_percent, t
 from workbench.model import CriteriaSet, Criterion

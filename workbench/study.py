@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import LoadError, Problem
-from .loading import load_criteria_set, load_providers, load_scenario
+from .files.loading import load_criteria_set, load_providers, load_scenario
 from .model import CriteriaSet, Criterion, Provider, Scenario
 from .weights import global_weights, node_shares
 

@@ -8,10 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError, Problem
-from .loading import criteria_set_from_doc, load_criteria_set, load_providers, provider_from_doc, scenario_from_doc
+from .files.loading import (
+    criteria_set_from_doc,
+    load_criteria_set,
+    load_providers,
+    provider_from_doc,
+    scenario_from_doc,
+)
+from .files.yamlfile import read_yaml
 from .model import CriteriaSet, Criterion, Provider
 from .study import REPO_ROOT, resolve_providers_dir
-from .yamlfile import read_yaml
 
 
 @dataclass

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import state
 from ui.widgets import fmt_score, md_escape, provider_colors, safe_url, show_problems
-from workbench import charts
+from workbench.charts import study as charts
 from workbench.evaluate import compare_methods
 from workbench.i18n import fmt_number, t
 from workbench.model import METHODS, NORMALIZATIONS, Criterion, Override

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import state
 from ui.widgets import md_escape, provider_colors
-from workbench import charts
+from workbench.charts import study as charts
 from workbench.costs import Costs, CostsError, CostSettings, crossovers, tco
 from workbench.i18n import fmt_number, fmt_percent, t
 

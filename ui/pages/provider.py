@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import state
 from ui.widgets import fmt_score, md_escape, provider_colors, safe_url
-from workbench import charts
+from workbench.charts import study as charts
 from workbench.i18n import t
 
 # Characters kept as they are in a link target; parentheses and spaces get percent-encoded so a

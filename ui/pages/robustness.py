@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui import state
 from ui.widgets import md_escape, provider_colors
-from workbench import charts_robustness as charts
+from workbench.charts import robustness as charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.robustness import (

@@ -14,10 +14,10 @@ import streamlit as st
 from ui import state
 from ui.widgets import show_problems
 from workbench.errors import LoadError
+from workbench.files.loading import parse_scenario
+from workbench.files.scenario_io import scenario_to_params, scenario_to_yaml
+from workbench.files.yamlfile import parse_yaml
 from workbench.i18n import t
-from workbench.loading import parse_scenario
-from workbench.scenario_io import scenario_to_params, scenario_to_yaml
-from workbench.yamlfile import parse_yaml
 
 MAX_BYTES = 1_000_000
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui import state
 from ui.widgets import md_escape, provider_colors, show_problems
+from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.study import REPO_ROOT
@@ -26,7 +27,6 @@ from workbench.workshop import (
     format_code,
     leaf_to_node_weights,
 )
-from workbench.workshop import charts as ws_charts
 from workbench.workshop import export as ws_export
 
 REFRESH_SECONDS = 2

@@ -25,9 +25,9 @@ from typing import Any
 from .. import __version__
 from ..costs import CostsError, CostSettings, TcoResult, tco
 from ..evaluate import Evaluation, evaluate
+from ..files.scenario_io import scenario_to_yaml
 from ..i18n import normalize_lang, t
 from ..model import Criterion, Scenario
-from ..scenario_io import scenario_to_yaml
 from ..study import REPO_ROOT, Study
 from .safety import clean_text, one_line, safe_url
 
@@ -761,7 +761,7 @@ def input_files(study: Study) -> list[InputFile]:
 def chart_specs(evaluation: Evaluation, study: Study, lang: str) -> dict[str, dict[str, Any]]:
     """Vega-Lite specs of the shared charts (workbench.charts); empty when that module is absent."""
     try:
-        from .. import charts
+        from ..charts import study as charts
     except ImportError:
         return {}
     out: dict[str, dict[str, Any]] = {}

@@ -1,6 +1,6 @@
 """Scenario <-> YAML text and <-> URL query-string parameters (pure Python, no Streamlit).
 
-Both directions go back through `workbench.loading.parse_scenario`, so a scenario read from
+Both directions go back through `workbench.files.loading.parse_scenario`, so a scenario read from
 a download or from a shared link is checked exactly like a scenario file: unknown ids, bad
 numbers and wrong types are refused with the field that is wrong.
 
@@ -21,8 +21,8 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from ..model import CriteriaSet, Override, Scenario
 from .loading import parse_scenario
-from .model import CriteriaSet, Override, Scenario
 
 PARAM_KEYS = ("set", "p", "m", "n", "w", "off", "o")
 COST_KEYS = ("horizon", "discount_rate", "currency", "fx")

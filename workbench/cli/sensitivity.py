@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import UsageError, load_study_from_args, table, write_json
-from .robustness import DEFAULT_CONCENTRATION, DEFAULT_SAMPLES, SCORE_MODELS, WEIGHT_MODELS, analyse, verdict
-from .robustness.smaa import MAX_SAMPLES
+from ..robustness import DEFAULT_CONCENTRATION, DEFAULT_SAMPLES, SCORE_MODELS, WEIGHT_MODELS, analyse, verdict
+from ..robustness.smaa import MAX_SAMPLES
+from .common import UsageError, load_study_from_args, table, write_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from .cli import add_study_arguments
+    from .common import add_study_arguments
 
     p = sub.add_parser("sensitivity", help="robustness of the ranking: SMAA-2, flip thresholds, minimal flips")
     add_study_arguments(p)

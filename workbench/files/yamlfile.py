@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import LoadError, Problem
+from ..errors import LoadError, Problem
 
 Path_ = tuple[Any, ...]
 # libyaml's safe loader (same semantics, about ten times faster) where PyYAML was built with it.

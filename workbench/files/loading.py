@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import LoadError, Problem
-from .model import (
+from ..errors import LoadError, Problem
+from ..model import (
     CONFIDENCES,
     METHODS,
     NORMALIZATIONS,
@@ -337,7 +337,7 @@ def _check_cost_settings(ck: Checker, settings: dict[str, Any]) -> None:
     if not settings:
         return
     try:
-        from .costs import CostsError, CostSettings
+        from ..costs import CostsError, CostSettings
     except ImportError:  # cost model not installed in this build
         return
     try:
@@ -496,7 +496,7 @@ def provider_from_doc(
 
 def _costs(ck: Checker, raw: Any) -> Any:
     try:
-        from .costs import CostsError, parse_costs
+        from ..costs import CostsError, parse_costs
     except ImportError:
         return raw
     try:

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_OK, UsageError, add_study_arguments, load_study_from_args, parse_weight_args
-from .errors import WorkbenchError
-from .i18n import t
+from ..errors import WorkbenchError
+from ..i18n import t
+from .common import EXIT_OK, UsageError, add_study_arguments, load_study_from_args, parse_weight_args
 
 FORMATS = ("html", "pdf", "xlsx", "md", "csv", "json")
 
@@ -54,9 +54,9 @@ def read_workshop(path: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
-    from .report import build_report, needs_charts, render
-    from .report.model import robustness_section
+    from ..evaluate import evaluate
+    from ..report import build_report, needs_charts, render
+    from ..report.model import robustness_section
 
     if args.robustness_samples is not None and args.robustness_samples < 0:
         raise UsageError("--robustness-samples must be ≥ 0")

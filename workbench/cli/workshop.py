@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import EXIT_OK, UsageError, parse_weight_args, write_json
-from .model import METHODS, NORMALIZATIONS
+from ..model import METHODS, NORMALIZATIONS
+from .common import EXIT_OK, UsageError, parse_weight_args, write_json
 
 
 def register(subparsers) -> None:
@@ -58,7 +58,7 @@ def register(subparsers) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from .workshop import WorkshopStore
+    from ..workshop import WorkshopStore
 
     return WorkshopStore(args.db)
 

@@ -12,9 +12,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ..charts import locale_config, provider_colors
 from ..i18n import t
 from ..model import CriteriaSet
+from .study import locale_config, provider_colors
 
 FONT = 15
 KIND_COLORS = {"mean": "#1f6f8b", "geometric": "#e69f00", "median": "#009e73"}  # Okabe-Ito, colour-blind safe

@@ -1,78 +1,30 @@
-"""Command line: `python -m workbench validate|evaluate|ahp|sensitivity|tco|report|workshop`.
-
-Every failure a user can cause ends with a plain sentence and exit code 2 (1 for `validate`'s
-findings), never a traceback. Each further command lives in its own `cli_*` module exposing
-`register(subparsers)`.
-"""
+"""`validate`, `evaluate` and `ahp`: check files, rank a study, weights from pairwise judgments."""
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import io
-import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from .errors import WorkbenchError
-from .model import METHODS, NORMALIZATIONS
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-EXTRA_COMMANDS = ("cli_sensitivity", "cli_tco", "cli_report", "cli_workshop")
-
-
-class UsageError(WorkbenchError):
-    """Bad arguments: exit 2 with a sentence."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2 too; keep the sentence plain
-        self.print_usage(sys.stderr)
-        print(f"error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def add_study_arguments(p: argparse.ArgumentParser, *, method: bool = True) -> None:
-    """--criteria/--providers/--scenario (and --method/--normalization), shared by commands."""
-    p.add_argument("--criteria", required=True, metavar="FILE", help="criteria set (YAML)")
-    p.add_argument("--providers", metavar="DIR", help="folder of provider profiles (default: the set's)")
-    p.add_argument("--scenario", metavar="FILE", help="scenario (YAML): providers, weights, method, overrides")
-    if method:
-        p.add_argument("--method", choices=METHODS)
-        p.add_argument("--normalization", choices=NORMALIZATIONS)
-
-
-def write_json(data: Any, out=None) -> None:
-    out = out or sys.stdout
-    json.dump(data, out, ensure_ascii=False, indent=2, allow_nan=False)
-    out.write("\n")
-
-
-def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
-    """A plain aligned text table."""
-    cells = [[str(h) for h in header]] + [[_cell(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
-
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    add_study_arguments,
+    load_study_from_args,
+    parse_weight_args,
+    table,
+    write_json,
+)
 
 # --- validate --------------------------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import coverage_report, validate_paths
+    from ..validation import coverage_report, validate_paths
 
     paths = (
         args.paths
@@ -95,31 +47,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- evaluate --------------------------------------------------------------------------------
 
 
-def parse_weight_args(items: Sequence[str] | None) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
-        if not sep or not key or not np.isfinite(number) or number < 0:
-            raise UsageError(f"--weights expects ID=W with W a non-negative number, got {item!r}")
-        out[key] = number
-    return out
-
-
-def load_study_from_args(args: argparse.Namespace, *, allow_missing: bool = False):
-    from .study import load_study
-
-    study = load_study(args.criteria, args.providers, args.scenario, allow_missing=allow_missing)
-    for problem in study.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    return study
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
+    from ..evaluate import evaluate
 
     weights = parse_weight_args(args.weights)
     study = load_study_from_args(args, allow_missing=args.allow_missing)
@@ -163,8 +92,8 @@ def _safe_cell(text: str) -> str:
 
 def read_pairwise(path: Path) -> tuple[list[str], list[list[float]]]:
     """YAML `{criteria: [ids], matrix: [[...]]}` or CSV with a header row; cells may be '1/3'."""
-    from .errors import LoadError, Problem
-    from .yamlfile import read_yaml
+    from ..errors import LoadError, Problem
+    from ..files.yamlfile import read_yaml
 
     if path.suffix.lower() == ".csv":
         try:
@@ -194,7 +123,7 @@ def read_pairwise(path: Path) -> tuple[list[str], list[list[float]]]:
 
 
 def _judgment(cell: Any, path: Path, line: int) -> float:
-    from .errors import LoadError, Problem
+    from ..errors import LoadError, Problem
 
     try:
         if isinstance(cell, str) and "/" in cell:
@@ -212,7 +141,7 @@ def _judgment(cell: Any, path: Path, line: int) -> float:
 
 
 def cmd_ahp(args: argparse.Namespace) -> int:
-    from .weights import ahp
+    from ..weights import ahp
 
     ids, matrix = read_pairwise(Path(args.file))
     rows = {len(r) for r in matrix}
@@ -233,14 +162,11 @@ def cmd_ahp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- entry point -----------------------------------------------------------------------------
+# --- registration ----------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .weights import DEFAULT_RI, RI_TABLES
-
-    parser = _Parser(prog="python -m workbench", description="Alternatives evaluation workbench")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def register(sub) -> None:
+    from ..weights import DEFAULT_RI, RI_TABLES
 
     p = sub.add_parser("validate", help="check criteria sets, provider profiles and scenarios")
     p.add_argument(
@@ -263,29 +189,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--ri-table", choices=tuple(RI_TABLES), default=DEFAULT_RI)
     p.set_defaults(func=cmd_ahp)
-
-    for name in EXTRA_COMMANDS:
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
-            continue
-        module.register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except WorkbenchError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}" if problem.file else f"error: {problem.message}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
-        sys.stderr.close()
-        return 0

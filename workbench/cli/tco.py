@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli import UsageError, table, write_json
-from .costs import CostsError, CostSettings, tco_report
-from .errors import LoadError, Problem
-from .loading import load_criteria_set, load_providers, load_scenario
-from .study import leaf_index, resolve_providers_dir
+from ..costs import CostsError, CostSettings, tco_report
+from ..errors import LoadError, Problem
+from ..files.loading import load_criteria_set, load_providers, load_scenario
+from ..study import leaf_index, resolve_providers_dir
+from .common import UsageError, table, write_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:

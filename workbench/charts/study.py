@@ -16,8 +16,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .i18n import fmt_number, fmt_percent, normalize_lang, t
-from .model import CriteriaSet
+from ..i18n import fmt_number, fmt_percent, normalize_lang, t
+from ..model import CriteriaSet
 
 # Paul Tol "muted" (9 colours distinguishable with the common colour-vision deficiencies), then
 # Okabe & Ito (2008) for studies with more options; beyond 17 colours repeat.
@@ -155,7 +155,7 @@ def contributions_chart(
 def _display_matrix(evaluation: Any, study: Any) -> np.ndarray:
     """The normalised matrix the evaluation used; PROMETHEE/VIKOR without one fall back to the
     declared scale, so the heatmap always reads 0 (worst) to 1 (best)."""
-    from .evaluate import normalized_matrix
+    from ..evaluate import normalized_matrix
 
     if evaluation.normalization is None or evaluation.normalization in ("vector", "sum", "max"):
         return normalized_matrix(study, "scale")

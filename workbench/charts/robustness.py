@@ -13,9 +13,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .charts import CHART_WIDTH, locale_config, provider_colors
-from .i18n import fmt_percent, t
-from .robustness import SmaaResult, Sweep, Threshold
+from ..i18n import fmt_percent, t
+from ..robustness import SmaaResult, Sweep, Threshold
+from .study import CHART_WIDTH, locale_config, provider_colors
 
 RANK_SCHEME = "blues"
 NO_CHANGE_COLOR = "#DDDDDD"
