@@ -26,14 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.evaluate import eligibility, rank, score_batch  # noqa: E402
-from workbench.methods import REGISTRY  # noqa: E402
+from workbench.methods import get_method  # noqa: E402
 from workbench.workshop import WorkshopStore  # noqa: E402
 from workbench.workshop import aggregate as agg  # noqa: E402
+from workbench.workshop.access import token_hash  # noqa: E402
 from workbench.workshop.schema import ballot_ranks, ballot_weights, ballots, participants  # noqa: E402
-from workbench.workshop.store import token_hash  # noqa: E402
 
 HEALTH = ROOT / "criteria" / "health-data-sovereignty.yaml"
-MINI = ROOT / "tests" / "fixtures" / "mini" / "criteria.yaml"
 BALLOTS = 10_000
 WRITERS, SUBMISSIONS = 50, 1_000
 
@@ -45,7 +44,7 @@ def bulk_ballots(store: WorkshopStore, ws, count: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     w = rng.dirichlet(np.ones(len(study.leaf_ids)), size=count)
     scores = score_batch(study, w, ws.method, ws.normalization)
-    ranks = rank(scores, eligibility(study), REGISTRY[ws.method].higher_is_better)
+    ranks = rank(scores, eligibility(study), get_method(ws.method).higher_is_better)
     now = time.time()
     with store.engine.begin() as conn:
         conn.execute(participants.insert(), [
@@ -134,7 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL"), help="PostgreSQL URL")
     args = parser.parse_args()
-    criteria = HEALTH if HEALTH.is_file() else MINI
+    criteria = HEALTH
     rows: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         rows += bench("sqlite", f"sqlite:///{tmp}/bench.sqlite", criteria)

@@ -642,7 +642,6 @@ def test_cli_unreachable_database(capsys):
 # --- the shipped study -----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not HEALTH.is_file(), reason="the shipped health study is not there yet")
 def test_health_study_workshop_with_group_ballots(tmp_path):
     store = WorkshopStore(sqlite_url(tmp_path))
     ws = store.create_workshop(criteria=HEALTH, title="Santé Québec")

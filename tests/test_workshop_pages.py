@@ -229,9 +229,9 @@ def test_wrong_code_is_refused_plainly(store):
 
 
 def test_too_many_wrong_codes_block_the_client(store, monkeypatch):
-    import workbench.workshop.store as ws_store
+    import workbench.workshop.access as ws_access
 
-    monkeypatch.setattr(ws_store, "JOIN_ATTEMPTS", 2)  # the page's store is built with the default
+    monkeypatch.setattr(ws_access, "JOIN_ATTEMPTS", 2)  # the page's store is built with the default
     ws = store.create_workshop(criteria=MINI, title="Atelier")
     at = open_page(JOIN)
     for code in ("AAA-AAA", "BBB-BBB", ws.join_code):

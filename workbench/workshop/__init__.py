@@ -9,21 +9,10 @@ the facilitator sees the aggregate, the dispersion and the consensus, round afte
     store.close_round(ws.facilitator_token); store.open_round(ws.facilitator_token)
 """
 
+from .access import Participant, PermissionDenied, clean_name, format_code, normalise_code
 from .aggregate import leaf_to_node_weights, normalise_ballot, reference_aggregate
-from .store import (
-    DATABASE_ENV,
-    Participant,
-    PermissionDenied,
-    Receipt,
-    RoundClosed,
-    StoreUnavailable,
-    Workshop,
-    WorkshopStore,
-    clean_name,
-    default_url,
-    format_code,
-    normalise_code,
-)
+from .connection import DATABASE_ENV, StoreUnavailable, default_url
+from .store import Receipt, RoundClosed, Workshop, WorkshopStore
 
 __all__ = [
     "DATABASE_ENV",

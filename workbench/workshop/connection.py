@@ -1,0 +1,163 @@
+"""The workshop database: one engine (connection pool) per address, transactions retried on
+transient lock failures, the schema migrated on first use.
+
+SQLite (the default, a file under data/) runs in WAL mode and starts write transactions with
+BEGIN IMMEDIATE, so two writers never deadlock upgrading a read lock (busy_timeout makes the
+second wait). PostgreSQL is for several app servers sharing one database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import URL, Connection, Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from ..errors import WorkbenchError
+from ..study import REPO_ROOT
+from .schema import migrate, schema_version
+
+DATABASE_ENV = "WORKBENCH_DATABASE_URL"
+DEFAULT_SQLITE = REPO_ROOT / "data" / "workshops.sqlite"
+SQLITE_BUSY_MS = 30_000
+RETRIES = 6
+# SQLSTATEs worth another try: serialisation failure, deadlock, lock not available.
+TRANSIENT_SQLSTATES = ("40001", "40P01", "55P03")
+
+T = TypeVar("T")
+
+
+class StoreUnavailable(WorkbenchError):
+    """The database cannot be reached or opened."""
+
+
+def default_url() -> str:
+    """$WORKBENCH_DATABASE_URL, else the SQLite file data/workshops.sqlite in the repository."""
+    return os.environ.get(DATABASE_ENV) or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; an address that cannot be parsed or whose driver is missing becomes
+    StoreUnavailable with a sentence."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreUnavailable(f"the workshop database address is not valid: {exc}") from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+        return create_engine(parsed, pool_size=10, max_overflow=30, pool_timeout=120, pool_pre_ping=True,
+                             connect_args=connect_args)  # fmt: skip
+    # ImportError: the driver (psycopg, an optional extra) is not installed.
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreUnavailable(f"the workshop database address is not supported: {exc}") from None
+
+
+def _sqlite_engine(parsed: URL) -> Engine:
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the folder of the workshop database {database}: {exc}") from None
+    engine = create_engine(
+        parsed,
+        connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
+        pool_size=8,
+        max_overflow=24,
+        pool_timeout=120,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below issues BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        # NORMAL in WAL mode: a commit survives the process being killed (only power loss can undo
+        # the last commits), at a fraction of FULL's fsync cost.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ws_write") else "BEGIN")
+
+    return engine
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Lock timeouts, deadlocks and serialisation failures: worth another try."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's message, first line only (a page shows it in a sentence)."""
+    message = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return message[0][:200] if message else type(exc).__name__
+
+
+class Database:
+    """An engine and the transactions run on it; the schema is migrated before the first one."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        self.engine = make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        self._schema_ready = False
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def transaction(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Run `work` in one transaction, retrying transient lock failures; an unreachable
+        database becomes StoreUnavailable (a plain sentence, never a traceback)."""
+        self._ensure_schema()
+        return self._run(work, write=write)
+
+    def schema_version(self) -> int:
+        return int(self.transaction(lambda c: c.execute(select(schema_version.c.version)).scalar() or 0))
+
+    def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+        delay = 0.02
+        for attempt in range(RETRIES):
+            try:
+                with self.engine.connect() as conn:
+                    if write:
+                        conn.execution_options(ws_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except DBAPIError as exc:
+                if is_transient(exc) and attempt < RETRIES - 1:
+                    # Jittered exponential back-off: writers that collided do not collide again.
+                    time.sleep(delay * (1 + secrets.randbelow(100) / 100))
+                    delay *= 2
+                    continue
+                if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                    raise StoreUnavailable(
+                        f"the workshop database is unreachable ({first_line(exc)}); "
+                        "nothing was saved, try again in a moment"
+                    ) from None
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._lock:
+            if not self._schema_ready:
+                self._run(migrate, write=True)
+                self._schema_ready = True
