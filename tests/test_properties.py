@@ -9,16 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from workbench.evaluate import score_batch
-from workbench.model import METHODS, Preference
+from workbench.methods import get_method, method_names
+from workbench.model import Preference
 from workbench.normalize import normalize
 
-DEFAULT_NORM = {
-    "weighted-sum": "scale",
-    "weighted-product": "sum",
-    "topsis": "vector",
-    "promethee-ii": None,
-    "vikor": None,
-}
+METHODS = method_names()
 BOUNDS = (0.0, 100.0)
 
 
@@ -35,7 +30,7 @@ def problems(draw, min_n=2, max_n=7, max_m=5):
 
 def scores(x, cost, w, method):
     study = make_study(x, cost, w, bounds=[BOUNDS] * x.shape[1])
-    return score_batch(study, w[None, :], method, DEFAULT_NORM[method])[0]
+    return score_batch(study, w[None, :], method, get_method(method).default_normalization)[0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -49,7 +44,7 @@ def test_a_dominating_alternative_never_ranks_below(problem, method, data):
     x = x.copy()
     x[a] = np.where(cost, np.minimum(x[a], x[b]), np.maximum(x[a], x[b]))
     s = scores(x, cost, w, method)
-    if method == "vikor":
+    if not get_method(method).higher_is_better:
         assert s[a] <= s[b] + 1e-9
     else:
         assert s[a] >= s[b] - 1e-9
@@ -91,6 +86,7 @@ def test_scale_normalisation_does_not_change_when_an_alternative_is_added(proble
 def test_scaling_all_weights_leaves_the_ranking_unchanged(problem, method, factor):
     x, cost, w = problem
     study = make_study(x, cost, w, bounds=[BOUNDS] * x.shape[1])
-    base = score_batch(study, w[None, :], method, DEFAULT_NORM[method])[0]
-    scaled = score_batch(study, (w * factor)[None, :] / (w * factor).sum(), method, DEFAULT_NORM[method])[0]
+    norm = get_method(method).default_normalization
+    base = score_batch(study, w[None, :], method, norm)[0]
+    scaled = score_batch(study, (w * factor)[None, :] / (w * factor).sum(), method, norm)[0]
     np.testing.assert_allclose(base, scaled, atol=1e-9)

@@ -117,7 +117,8 @@ def test_other_method_with_score_draws(fixture_app):
     at.run()
     at.radio(key="rob_smodel").set_value("triangular").run()
     assert not at.exception, at.exception
-    assert "Calculé pour la somme pondérée seulement." in [c.value for c in at.caption]
+    expected = "Calculé seulement pour les méthodes dont le score est une somme pondérée : Somme pondérée, PROMETHEE II."
+    assert expected in [c.value for c in at.caption]
     sweep = next(c for c in _charts(at) if "layer" in c)
     assert any(layer.get("encoding", {}).get("y", {}).get("title") == "Score (Q ↓)" for layer in sweep["layer"])
     # The analysis itself is the engine's, with the same settings.

@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from .errors import WorkbenchError
-from .methods import REGISTRY, promethee, topsis, vikor, weighted_product, weighted_sum
-from .model import METHODS, NORMALIZATIONS
-from .normalize import normalize
+from .methods import Decision, get_method, registry
+from .model import NORMALIZATIONS
 from .study import Study
 
 TIE_TOLERANCE = 1e-9
@@ -93,13 +92,12 @@ def resolve_method(study: Study, method: str | None, normalization: str | None) 
 
     Method: argument, else scenario, else criteria set, else weighted-sum. A normalisation given
     by the scenario or the set goes with the method they name (weighted-sum when they name none):
-    switching to another method brings that method's own default normalisation.
+    switching to another method brings that method's own default normalisation. A method that is
+    not `normalizable` (PROMETHEE) has none.
     """
     method = method or study.scenario.method or study.criteria_set.method or "weighted-sum"
-    if method not in METHODS:
-        raise WorkbenchError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
-    info = REGISTRY[method]
-    if method == "promethee-ii":
+    info = get_method(method)
+    if not info.normalizable:
         return method, None
     if normalization is None:
         for layer in (study.scenario, study.criteria_set):
@@ -113,10 +111,23 @@ def resolve_method(study: Study, method: str | None, normalization: str | None) 
     return method, normalization
 
 
+def decision(study: Study, normalization: str | None, matrix: np.ndarray | None = None) -> Decision:
+    """The study's decision matrix as methods see it; `matrix` replaces the values (score draws)."""
+    return Decision(
+        x=study.matrix if matrix is None else matrix,
+        alternatives=tuple(study.provider_ids),
+        criteria=tuple(study.leaf_ids),
+        cost=study.cost_mask,
+        lower=study.lower,
+        upper=study.upper,
+        preferences=tuple(leaf.preference for leaf in study.leaves),
+        normalization=normalization,
+    )
+
+
 def normalized_matrix(study: Study, normalization: str | None) -> np.ndarray:
-    if normalization is None:
-        return study.matrix.copy()
-    return normalize(study.matrix, study.cost_mask, normalization, study.lower, study.upper)
+    """The study's values under `normalization`, or the raw values without one."""
+    return decision(study, normalization).normalized()
 
 
 def score_batch(
@@ -124,42 +135,8 @@ def score_batch(
 ) -> np.ndarray:
     """Scores (K × n) for a weight batch w (K × m); `matrix` replaces the study's values (score draws)."""
     w = np.atleast_2d(np.asarray(w, dtype=float))
-    x = study.matrix if matrix is None else matrix
-    if method == "promethee-ii":
-        prefs = [leaf.preference for leaf in study.leaves]
-        return promethee.flows(x, study.cost_mask, prefs, w)
-    if method == "vikor":
-        return vikor.scores(vikor_values(study, x, normalization), w)
-    if method == "weighted-product" and normalization in ("sum", "linear"):
-        # These normalisations divide by the scores: name the zero criteria before they refuse.
-        _refuse_zero_factors(study, (x <= 0).any(axis=0))
-    r = normalize(x, study.cost_mask, normalization or "scale", study.lower, study.upper)
-    if method == "weighted-product":
-        _refuse_zero_factors(study, (r <= 0).any(axis=0))
-    kernel = {
-        "weighted-sum": weighted_sum.scores,
-        "weighted-product": weighted_product.scores,
-        "topsis": topsis.scores,
-    }[method]
-    return kernel(r, w)
-
-
-def vikor_values(study: Study, x: np.ndarray, normalization: str | None) -> np.ndarray:
-    """Higher-is-better values VIKOR works on: raw scores with cost criteria negated, or normalised."""
-    if normalization is None:
-        return np.where(study.cost_mask, -x, x)
-    return normalize(x, study.cost_mask, normalization, study.lower, study.upper)
-
-
-def _refuse_zero_factors(study: Study, bad_columns: np.ndarray) -> None:
-    """A zero factor wipes out a product: name the criteria where it happens instead of failing late."""
-    if not bad_columns.any():
-        return
-    bad = [leaf_id for leaf_id, is_bad in zip(study.leaf_ids, bad_columns, strict=True) if is_bad]
-    raise WorkbenchError(
-        f"the weighted product needs every score > 0 after normalisation; these criteria have a score of 0: "
-        f"{', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}; choose another method (e.g. weighted-sum or TOPSIS)"
-    )
+    info = get_method(method)
+    return info.scores(info.values(decision(study, normalization, matrix)), w)
 
 
 def rank(scores: np.ndarray, eligible: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
@@ -200,15 +177,16 @@ def evaluate(
 ) -> Evaluation:
     """Score and rank every provider under one weighting (node-id overrides on top of the scenario's)."""
     method, normalization = resolve_method(study, method, normalization)
-    info = REGISTRY[method]
+    info = get_method(method)
     w_map = study.global_weights(weights)
     w = np.array([w_map[i] for i in study.leaf_ids])
-    scores = score_batch(study, w[None, :], method, normalization)[0]
+    data = decision(study, normalization)
+    values = info.values(data)
+    scores = info.scores(values, w[None, :])[0]
     failures = must_have_failures(study)
     eligible = np.array([not f for f in failures])
     ranks = rank(scores, eligible, info.higher_is_better)
-    r = normalized_matrix(study, normalization or ("scale" if method == "promethee-ii" else None))
-    contributions = _contributions(study, method, r, w)
+    contributions = info.additive(values, w)
     groups = _group_contributions(study, contributions) if contributions is not None else None
     results = []
     for i, provider in enumerate(study.providers):
@@ -236,20 +214,9 @@ def evaluate(
         higher_is_better=info.higher_is_better,
         weights=w_map,
         results=[results[i] for i in order],
-        normalized=r,
-        details=_details(study, method, normalization, w),
+        normalized=values if info.prepare is None else data.normalized(),
+        details=info.details(data, values, w) if info.details else {},
     )
-
-
-def _contributions(study: Study, method: str, r: np.ndarray, w: np.ndarray) -> np.ndarray | None:
-    """Additive break-down of each score by leaf, for the methods whose score is a weighted sum."""
-    if method == "weighted-sum":
-        return weighted_sum.contributions(r, w)
-    if method == "promethee-ii":
-        n = len(study.providers)
-        flows = promethee.criterion_flows(study.matrix, study.cost_mask, [leaf.preference for leaf in study.leaves])
-        return flows * w[None, :] / max(n - 1, 1)
-    return None
 
 
 def _group_contributions(study: Study, contributions: np.ndarray) -> list[dict[str, float]]:
@@ -270,38 +237,13 @@ def _group_contributions(study: Study, contributions: np.ndarray) -> list[dict[s
     return out
 
 
-def _details(study: Study, method: str, normalization: str | None, w: np.ndarray) -> dict[str, Any]:
-    ids = study.provider_ids
-    if method == "vikor":
-        s, r, q = (a[0] for a in vikor.srq(vikor_values(study, study.matrix, normalization), w[None, :]))
-        acc = vikor.acceptance(s, r, q)
-        return {
-            "S": dict(zip(ids, s.tolist(), strict=True)),
-            "R": dict(zip(ids, r.tolist(), strict=True)),
-            "Q": dict(zip(ids, q.tolist(), strict=True)),
-            "v": 0.5,
-            "dq": acc.dq,
-            "acceptable_advantage": acc.acceptable_advantage,
-            "acceptable_stability": acc.acceptable_stability,
-            "compromise_set": [ids[i] for i in acc.compromise],
-        }
-    if method == "promethee-ii":
-        plus, minus = promethee.positive_negative(
-            study.matrix, study.cost_mask, [leaf.preference for leaf in study.leaves], w
-        )
-        return {
-            "phi_plus": dict(zip(ids, plus.tolist(), strict=True)),
-            "phi_minus": dict(zip(ids, minus.tolist(), strict=True)),
-        }
-    return {}
-
-
 def compare_methods(study: Study, weights: dict[str, float] | None = None) -> dict[str, Any]:
-    """Ranks under all five methods (default normalisations) and Kendall's W of their agreement."""
+    """Ranks under every method (default normalisations) and Kendall's W of their agreement; a method
+    that cannot run on the data is left out."""
     ranks: dict[str, dict[str, int]] = {}
-    for method in METHODS:
+    for method, info in registry().items():
         try:
-            ev = evaluate(study, method, REGISTRY[method].default_normalization, weights)
+            ev = evaluate(study, method, info.default_normalization, weights)
         except WorkbenchError:
             continue
         ranks[method] = {r.id: r.rank for r in ev.results}

@@ -11,7 +11,8 @@ from ui.widgets import fmt_score, md_escape, provider_colors, safe_url, show_pro
 from workbench.charts import study as charts
 from workbench.evaluate import compare_methods
 from workbench.i18n import fmt_number, t
-from workbench.model import METHODS, NORMALIZATIONS, Criterion, Override
+from workbench.methods import get_method, method_label, method_names
+from workbench.model import NORMALIZATIONS, Criterion, Override
 
 LOW = "⚠"
 OVERRIDDEN = "✎"
@@ -50,7 +51,7 @@ st.session_state["cmp_method"] = method
 st.session_state["cmp_norm"] = st.session_state.get("wb_normalization") or "default"
 col_m, col_n = st.columns(2)
 col_m.selectbox(
-    t("app.compare.method", lang), METHODS, format_func=lambda m: t(f"method.{m}", lang), key="cmp_method",
+    t("app.compare.method", lang), method_names(), format_func=lambda m: method_label(m, lang), key="cmp_method",
     on_change=_on_method,
 )  # fmt: skip
 col_n.selectbox(
@@ -63,7 +64,7 @@ col_n.selectbox(
     ),
     key="cmp_norm",
     on_change=_on_norm,
-    disabled=method == "promethee-ii",
+    disabled=not get_method(method).normalizable,
 )
 
 # --- must-have switches ----------------------------------------------------------------------
@@ -225,15 +226,15 @@ with tab_methods:
     st.caption(t("app.compare.kendall_help", lang))
     table = pd.DataFrame(
         {
-            t(f"method.{m}", lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
+            method_label(m, lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
             for m in comparison["ranks"]
         },
         index=[names[pid] for pid in study.provider_ids],
     )
     st.dataframe(table, width="stretch")
-    skipped = [m for m in METHODS if m not in comparison["ranks"]]
+    skipped = [m for m in method_names() if m not in comparison["ranks"]]
     if skipped:
-        st.caption(t("app.compare.methods_skipped", lang, methods=", ".join(t(f"method.{m}", lang) for m in skipped)))
+        st.caption(t("app.compare.methods_skipped", lang, methods=", ".join(method_label(m, lang) for m in skipped)))
     st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
 
 # --- what-if ---------------------------------------------------------------------------------

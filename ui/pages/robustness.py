@@ -16,6 +16,7 @@ from ui.widgets import md_escape, provider_colors
 from workbench.charts import robustness as charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
+from workbench.methods import get_method, registry
 from workbench.robustness import (
     DEFAULT_CONCENTRATION,
     SCORE_MODELS,
@@ -114,7 +115,7 @@ st.caption(t("robustness.tornado.caption", lang))
 sensitive = sorted(analysis.thresholds.values(), key=lambda th: (th.distance is None, th.distance or 0.0))
 leaf_order = [th.leaf for th in sensitive]
 chosen = st.selectbox(t("robustness.sweep.pick", lang), leaf_order, format_func=lambda j: leaf_names[j], key="rob_leaf")
-higher = result.method != "vikor"
+higher = get_method(result.method).higher_is_better
 colors = provider_colors([p.id for p in state.all_providers()])
 st.altair_chart(
     charts.sweep_chart(lines[chosen], study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible),
@@ -125,7 +126,8 @@ st.caption(t("robustness.sweep.caption", lang))
 # --- smallest flips --------------------------------------------------------------------------
 st.subheader(t("robustness.flips.title", lang))
 if analysis.flips is None:
-    st.caption(t("robustness.flips.only_ws", lang))
+    linear = [m.title(lang) for m in registry().values() if m.linear]
+    st.caption(t("robustness.flips.only_linear", lang, methods=", ".join(linear)))
 elif analysis.flips:
     current = dict(zip(study.leaf_ids, result.weights.tolist(), strict=True))
     rows = []

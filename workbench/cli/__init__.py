@@ -1,4 +1,4 @@
-"""Command line: `python -m workbench validate|evaluate|ahp|sensitivity|tco|report|workshop`.
+"""Command line: `python -m workbench validate|evaluate|ahp|methods|sensitivity|tco|report|workshop`.
 
 Every failure a user can cause ends with a plain sentence and exit code 2 (1 for `validate`'s
 findings), never a traceback. Each command group is one module of this package exposing
@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import WorkbenchError
-from . import report, sensitivity, study, tco, workshop
+from . import methods, report, sensitivity, study, tco, workshop
 from .common import EXIT_USAGE, Parser
 
-COMMAND_GROUPS = (study, sensitivity, tco, report, workshop)
+COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import WorkbenchError
-from ..model import METHODS, NORMALIZATIONS
+from ..methods import method_names
+from ..model import NORMALIZATIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +34,7 @@ def add_study_arguments(p: argparse.ArgumentParser, *, method: bool = True) -> N
     p.add_argument("--providers", metavar="DIR", help="folder of provider profiles (default: the set's)")
     p.add_argument("--scenario", metavar="FILE", help="scenario (YAML): providers, weights, method, overrides")
     if method:
-        p.add_argument("--method", choices=METHODS)
+        p.add_argument("--method", choices=method_names())
         p.add_argument("--normalization", choices=NORMALIZATIONS)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..model import METHODS, NORMALIZATIONS
+from ..methods import method_names
+from ..model import NORMALIZATIONS
 from .common import EXIT_OK, UsageError, parse_weight_args, write_json
 
 
@@ -30,7 +31,7 @@ def register(subparsers) -> None:
     c.add_argument("--criteria", required=True, metavar="FILE", help="criteria set (YAML)")
     c.add_argument("--title", default="", help="title shown to participants")
     c.add_argument("--anonymous", action="store_true", help="no names (public consultation)")
-    c.add_argument("--method", choices=METHODS)
+    c.add_argument("--method", choices=method_names())
     c.add_argument("--normalization", choices=NORMALIZATIONS)
 
     c = command("join", "join with a code; prints the secret participant token", cmd_join)

@@ -3,13 +3,18 @@
 t_ij = (f*_j − x_ij)/(f*_j − f⁻_j) on higher-is-better values (0 for a constant column);
 S_i = Σ_j w_j t_ij; R_i = max_j w_j t_ij;
 Q_i = v (S_i − S*)/(S⁻ − S*) + (1 − v)(R_i − R*)/(R⁻ − R*). Lower Q is better.
+Without a normalisation VIKOR reads the raw values, cost criteria negated (higher is better).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from . import Decision, Method
 
 CHUNK_CELLS = 4_000_000  # K·n·m cells per chunk keeps the R computation under ~32 MB
 
@@ -84,3 +89,61 @@ def acceptance(s: np.ndarray, r: np.ndarray, q: np.ndarray) -> Acceptance:
     else:
         chosen = [a1, order[1]]
     return Acceptance(dq, advantage, stability, [int(i) for i in chosen])
+
+
+def prepare(decision: Decision) -> np.ndarray:
+    """Higher-is-better values: the raw scores with cost criteria negated, or the normalised ones."""
+    if decision.normalization is None:
+        return np.where(decision.cost, -decision.x, decision.x)
+    return decision.normalized()
+
+
+def draw_scorer(y: np.ndarray, v: float = 0.5) -> Callable[[np.ndarray], np.ndarray]:
+    """Q (K × n) for K drawn matrices y (n × K × m); the regrets t are computed once per draw set."""
+    t = regrets(y)
+
+    def score(w: np.ndarray) -> np.ndarray:
+        s = np.einsum("km,nkm->kn", w, t)
+        r = (w[None, :, :] * t).max(axis=2).T
+        return compromise(s, r, v)
+
+    return score
+
+
+def details(decision: Decision, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
+    """S, R, Q and the compromise test for one weight vector w (m,), keyed by alternative id."""
+    ids = decision.alternatives
+    s, r, q = (a[0] for a in srq(y, w[None, :]))
+    acc = acceptance(s, r, q)
+    return {
+        "S": dict(zip(ids, s.tolist(), strict=True)),
+        "R": dict(zip(ids, r.tolist(), strict=True)),
+        "Q": dict(zip(ids, q.tolist(), strict=True)),
+        "v": 0.5,
+        "dq": acc.dq,
+        "acceptable_advantage": acc.acceptable_advantage,
+        "acceptable_stability": acc.acceptable_stability,
+        "compromise_set": [ids[i] for i in acc.compromise],
+    }
+
+
+METHOD = Method(
+    name="vikor",
+    label={"en": "VIKOR", "fr": "VIKOR"},
+    default_normalization=None,
+    higher_is_better=False,
+    scores=scores,
+    prepare=prepare,
+    details=details,
+    draw_scorer=draw_scorer,
+    explanation={
+        "fr": "L'indice Q combine le regret moyen pondéré (S) et le pire regret sur un seul critère (R) ; une valeur "
+        "plus basse est meilleure. La méthode cherche un compromis acceptable par la majorité sans sacrifier un "
+        "critère.",
+        "en": "The Q index combines the weighted average regret (S) and the worst regret on a single criterion (R); "
+        "lower is better. The method looks for a compromise acceptable to the majority without sacrificing any one "
+        "criterion.",
+    },
+    formula="Q_i = v(S_i − S*)/(S⁻ − S*) + (1 − v)(R_i − R*)/(R⁻ − R*), v = 0.5",
+    order=50,
+)

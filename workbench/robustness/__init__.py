@@ -13,6 +13,7 @@ from typing import Any
 
 from ..evaluate import resolve_method
 from ..i18n import fmt_number, fmt_percent, t
+from ..methods import get_method
 from ..study import Study
 from .draws import SCORE_MODELS, WEIGHT_MODELS, has_ranges
 from .flip import Flip, min_change_to_flip
@@ -46,7 +47,7 @@ __all__ = [
 class Analysis:
     smaa: SmaaResult
     thresholds: dict[str, Threshold]
-    flips: list[Flip] | None  # None: not a weighted-sum evaluation
+    flips: list[Flip] | None  # None: the method is not linear in the weights
 
     @property
     def leader(self) -> str | None:
@@ -73,7 +74,7 @@ def analyse(
     concentration: float = DEFAULT_CONCENTRATION,
     scores_model: str = "fixed",
 ) -> Analysis:
-    """SMAA-2, the flip thresholds of every leaf and (weighted sum) the minimal flips."""
+    """SMAA-2, the flip thresholds of every leaf and (methods linear in the weights) the minimal flips."""
     method, normalization = resolve_method(study, method, normalization)
     result = smaa(
         study,
@@ -87,7 +88,8 @@ def analyse(
         scores_model=scores_model,
     )
     thresholds = flip_thresholds(study, method, normalization, weights)
-    flips = min_change_to_flip(study, weights, normalization) if method == "weighted-sum" else None
+    linear = get_method(method).linear
+    flips = min_change_to_flip(study, weights, normalization, method) if linear else None
     return Analysis(result, thresholds, flips)
 
 

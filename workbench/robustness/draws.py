@@ -20,9 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import WorkbenchError
-from ..evaluate import vikor_values
-from ..methods import promethee, vikor
-from ..normalize import normalize
+from ..evaluate import decision
+from ..methods import get_method
 from ..sampling import triangular, uniform
 from ..study import Study
 
@@ -103,68 +102,17 @@ def score_draws(study: Study, w: np.ndarray, x: np.ndarray, method: str, normali
 class DrawScorer:
     """Scores of K drawn matrices x (K × n × m), each under its own weight vector.
 
-    The same formulas as `workbench.evaluate.score_batch`, applied draw by draw without a Python
-    loop. The engine's normalisations reduce over axis 0 (the alternatives), so they are fed the
-    draws as an (n × K × m) array; the method kernels become contractions over the last axis.
+    The method's own `prepare` and kernel, applied draw by draw without a Python loop where the
+    method gives a vectorised scorer (`Method.scorer_for_draws`). The engine's normalisations
+    reduce over axis 0 (the alternatives), so the draws are fed as an (n × K × m) array.
     Everything that does not depend on the weights is computed once, so scoring the same draws
     under several weight batches (the confidence factors) costs one contraction each.
     """
 
     def __init__(self, study: Study, x: np.ndarray, method: str, normalization: str | None):
-        self.method = method
+        info = get_method(method)
         xt = np.ascontiguousarray(np.moveaxis(x, 0, 1))  # n × K × m
-        if method == "promethee-ii":
-            self.flows = _criterion_flows(study, xt)
-        elif method == "vikor":
-            self.t = vikor.regrets(vikor_values(study, xt, normalization))
-        elif method in ("weighted-sum", "weighted-product", "topsis"):
-            r = _normalize(study, xt, normalization or "scale")
-            if method == "weighted-product":
-                if np.any(r <= 0):
-                    raise WorkbenchError(
-                        "the weighted product needs every normalised score > 0, and some drawn scores give 0; "
-                        "choose another method (e.g. weighted-sum or TOPSIS) or the fixed scores model"
-                    )
-                r = np.log(r)
-            elif method == "topsis":
-                self.gap_best = (r - r.max(axis=0)) ** 2
-                self.gap_worst = (r - r.min(axis=0)) ** 2
-            self.r = r
-        else:
-            raise WorkbenchError(f"unknown method {method!r}")
+        self._score = info.scorer_for_draws(info.values(decision(study, normalization, xt)))
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
-        method = self.method
-        if method == "promethee-ii":
-            return np.einsum("km,nkm->kn", w, self.flows)
-        if method == "vikor":
-            return _vikor(self.t, w)
-        if method == "weighted-sum":
-            return np.einsum("km,nkm->kn", w, self.r)
-        if method == "weighted-product":
-            return np.exp(np.einsum("km,nkm->kn", w, self.r))
-        w2 = w * w
-        d_plus = np.sqrt(np.maximum(np.einsum("km,nkm->kn", w2, self.gap_best), 0.0))
-        d_minus = np.sqrt(np.maximum(np.einsum("km,nkm->kn", w2, self.gap_worst), 0.0))
-        total = d_plus + d_minus
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, d_minus / total, 0.5)
-
-
-def _normalize(study: Study, xt: np.ndarray, normalization: str) -> np.ndarray:
-    return normalize(xt, study.cost_mask, normalization, study.lower, study.upper)
-
-
-def _vikor(t: np.ndarray, w: np.ndarray, v: float = 0.5) -> np.ndarray:
-    """Q (K × n) from per-draw regrets t (n × K × m); the formulas of `vikor.srq`."""
-    s = np.einsum("km,nkm->kn", w, t)
-    r = (w[None, :, :] * t).max(axis=2).T
-    return vikor.compromise(s, r, v)
-
-
-def _criterion_flows(study: Study, xt: np.ndarray) -> np.ndarray:
-    """Per-draw criterion flows divided by n − 1 (n × K × m), so that φ = Σ_j w_j F_j."""
-    n = xt.shape[0]
-    if n < 2:
-        return np.zeros_like(xt, dtype=float)
-    return promethee.criterion_flows(xt, study.cost_mask, [leaf.preference for leaf in study.leaves]) / (n - 1)
+        return self._score(w)

@@ -1,6 +1,7 @@
-"""Smallest weight change that makes a challenger first (weighted sum), as a linear programme.
+"""Smallest weight change that makes a challenger first, as a linear programme, for the methods
+whose score is linear in the weights (`Method.linear`: weighted sum, PROMETHEE II).
 
-With r the normalised matrix (n × m), w₀ the current leaf weights and c an eligible challenger,
+With r the values the method reads (n × m: the normalised matrix, or PROMETHEE's criterion flows), w₀ the current leaf weights and c an eligible challenger,
 solve over w ∈ ℝᵐ and d ∈ ℝᵐ:
 
     minimise    Σ_j d_j                       (d_j ≥ |w_j − w₀_j| at the optimum: the L1 change)
@@ -22,7 +23,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from ..evaluate import eligibility, normalized_matrix, rank, resolve_method, score_batch
+from ..evaluate import decision, eligibility, rank, resolve_method
+from ..methods import get_method
 from ..study import Study
 
 
@@ -37,17 +39,23 @@ class Flip:
 
 
 def min_change_to_flip(
-    study: Study, weights: dict[str, float] | None = None, normalization: str | None = None
+    study: Study,
+    weights: dict[str, float] | None = None,
+    normalization: str | None = None,
+    method: str = "weighted-sum",
 ) -> list[Flip]:
     """For every eligible challenger (not the current leader), the least L1 weight change that
-    makes it first under the weighted sum, nearest challenger first (module docstring)."""
-    _, normalization = resolve_method(study, "weighted-sum", normalization)
+    makes it first under a method linear in the weights, nearest challenger first (module docstring)."""
+    method, normalization = resolve_method(study, method, normalization)
+    info = get_method(method)
+    if not info.linear:
+        raise ValueError(f"the least change to flip needs a method linear in the weights, not {method!r}")
     w0 = study.weight_vector(weights)
     eligible = eligibility(study)
     if not eligible.any():
         return []
-    r = normalized_matrix(study, normalization)
-    ranks = rank(score_batch(study, w0[None, :], "weighted-sum", normalization)[0], eligible)
+    r = info.values(decision(study, normalization))
+    ranks = rank(info.scores(r, w0[None, :])[0], eligible)
     leader = int(np.argmax(ranks == 1))
     flips = [_solve(study, r, w0, c, eligible) for c in np.flatnonzero(eligible) if c != leader]
     return sorted(flips, key=lambda f: (f.l1_change is None, f.l1_change or 0.0))

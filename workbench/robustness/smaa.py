@@ -32,7 +32,7 @@ import numpy as np
 
 from ..errors import WorkbenchError
 from ..evaluate import eligibility, rank, resolve_method, score_batch
-from ..methods import REGISTRY
+from ..methods import get_method
 from ..study import Study
 from .draws import SCORE_MODELS, WEIGHT_MODELS, DrawScorer, draw_matrices, draw_weights, score_bounds
 
@@ -126,7 +126,7 @@ def smaa(
     """
     _check(samples, weights_model, concentration, scores_model)
     method, normalization = resolve_method(study, method, normalization)
-    info = REGISTRY[method]
+    info = get_method(method)
     w0 = study.weight_vector(weights)
     eligible = eligibility(study)
     n, m = study.matrix.shape

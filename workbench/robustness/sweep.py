@@ -11,7 +11,8 @@ alternative (`workbench.evaluate.rank` with the study's must-haves).
 Thresholds: `lower` is the largest t < w_j and `upper` the smallest t > w_j at which the leader
 changes; None where it never does on [0, 1].
 
-* weighted-sum: normalisation does not depend on the weights, so each score is linear in t,
+* methods linear in the weights (weighted sum, PROMETHEE II: `Method.linear`): the values the
+  method reads do not depend on the weights, so each score is linear in t,
   s_i(t) = s_i(0) + t·(s_i(1) − s_i(0)), and a threshold is where the leader's line meets another
   eligible alternative's line: t = (s_L(0) − s_i(0)) / ((s_i(1) − s_i(0)) − (s_L(1) − s_L(0))).
   Exact.
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..evaluate import eligibility, rank, resolve_method, score_batch
-from ..methods import REGISTRY
+from ..methods import get_method
 from ..study import Study
 
 GRID = 201
@@ -108,7 +109,8 @@ class _Context:
     def __init__(self, study: Study, method: str | None, normalization: str | None, weights: dict[str, float] | None):
         self.study = study
         self.method, self.normalization = resolve_method(study, method, normalization)
-        self.higher = REGISTRY[self.method].higher_is_better
+        self.info = get_method(self.method)
+        self.higher = self.info.higher_is_better
         self.w0 = study.weight_vector(weights)
         self.eligible = eligibility(study)
 
@@ -164,7 +166,7 @@ def _threshold(ctx: _Context, j: int) -> Threshold:
     leader = int(ctx.leaders(j, np.array([current]))[0])
     if leader < 0 or len(ctx.w0) < 2:
         return Threshold(leaf, current, None, None, ctx.name(leader), None, None)
-    if ctx.method == "weighted-sum":
+    if ctx.info.linear:
         lower, below, upper, above = _linear_crossings(ctx, j, leader, current)
     else:
         lower, below, upper, above = _searched_crossings(ctx, j, leader, current)
