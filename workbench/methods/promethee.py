@@ -56,14 +56,6 @@ def criterion_flows(x: np.ndarray, cost: np.ndarray, prefs: Sequence[Preference 
     return out
 
 
-def flows(x: np.ndarray, cost: np.ndarray, prefs: Sequence[Preference | None], w: np.ndarray) -> np.ndarray:
-    """Net flows φ (K × n) for a weight batch w (K × m)."""
-    n = x.shape[0]
-    if n < 2:
-        return np.zeros((w.shape[0], n))
-    return w @ criterion_flows(x, cost, prefs).T / (n - 1)
-
-
 def positive_negative(
     x: np.ndarray, cost: np.ndarray, prefs: Sequence[Preference | None], w: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
