@@ -4,17 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SEVERITIES = ("error", "warning")
+
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding in a file. `code` names a kind of warning (e.g. `source-stale`) so tools can
+    filter them; an error (the default severity) makes a file unusable, a warning does not."""
+
     file: str
     line: int
     field: str
     message: str
+    code: str = ""
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        tag = f"warning [{self.code}]: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {where}{tag}{self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "code": self.code or ("error" if self.severity == "error" else "warning"),
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 class WorkbenchError(Exception):

@@ -15,6 +15,10 @@ METHODS = ("weighted-sum", "weighted-product", "topsis", "promethee-ii", "vikor"
 NORMALIZATIONS = ("scale", "minmax", "vector", "max", "sum", "linear")
 PREFERENCE_FUNCTIONS = ("usual", "u-shape", "v-shape", "level", "linear", "gaussian")
 CONFIDENCES = ("low", "medium", "high")
+SOURCE_KINDS = ("official", "vendor", "press", "analysis", "reference", "community")
+STATUSES = ("verified", "vendor-claim", "estimate", "assumption", "disputed")
+ROLES = ("option", "reference")
+DEFAULT_FRESHNESS_MONTHS = 18
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class Criterion:
     must_have: MustHave | None = None
     preference: Preference | None = None
     source: str | None = None
+    freshness_months: int | None = None
     line: int | None = None
 
     @property
@@ -146,6 +151,8 @@ class CriteriaSet:
     method: str | None = None
     normalization: str | None = None
     cost_settings: dict[str, Any] = field(default_factory=dict)
+    freshness_months: int | None = None
+    source_policy: str | None = None
     path: Path | None = None
 
     def nodes(self) -> list[Criterion]:
@@ -182,9 +189,22 @@ class CriteriaSet:
 
 @dataclass(frozen=True)
 class Source:
+    """A cited page: its own publication date (`YYYY-MM-DD`, `YYYY-MM`, `YYYY` or "unknown"), when
+    it was read, what kind of source it is, and optionally the sentence that supports the score."""
+
     title: str
     url: str = ""
-    date: str = ""
+    published: str = ""
+    accessed: str = ""
+    kind: str = ""
+    quote: str = ""
+    locator: str = ""
+    line: int | None = None
+
+    @property
+    def date(self) -> str:
+        """The publication date (the name of the field before sources had kinds and two dates)."""
+        return self.published
 
 
 @dataclass
@@ -196,8 +216,14 @@ class Score:
     sources: tuple[Source, ...] = ()
     confidence: str | None = None
     range: tuple[float, float] | None = None
-    disputed: bool = False
+    status: str | None = None
+    dispute: Text | None = None
     line: int | None = None
+    origin: str | None = None  # "file:line" of the profile that gave the score (composed options)
+
+    @property
+    def disputed(self) -> bool:
+        return self.status == "disputed"
 
 
 @dataclass
@@ -209,7 +235,13 @@ class Provider:
     summary: Text | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     costs: Any = None
+    role: str = "option"
+    components: tuple[str, ...] = ()
     path: Path | None = None
+
+    @property
+    def is_reference(self) -> bool:
+        return self.role == "reference"
 
 
 @dataclass
@@ -234,4 +266,5 @@ class Scenario:
     disabled_must_haves: list[str] = field(default_factory=list)
     cost_settings: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    include_references: bool = False
     path: Path | None = None
