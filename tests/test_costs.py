@@ -55,7 +55,7 @@ def test_parse_example_profile() -> None:
     assert costs.annual["licences"] == Amount(20, 20, 20)
     assert costs.escalation == Amount(0.03, 0.03, 0.03)
     assert costs.exit == Amount(8, 8, 8)
-    assert costs.sources[0]["title"] == "Price list"
+    assert costs.sources[0].title == "Price list" and costs.sources[0].url == "https://example.org"
     assert not costs.has_ranges
 
 
@@ -129,7 +129,8 @@ def test_empty_yaml_sections_mean_no_items() -> None:
         ({"one_off": 12}, "costs.one_off"),
         ({"annual": {"exit": 3}}, "costs.annual.exit"),
         ({"sources": "https://example.org"}, "costs.sources"),
-        ({"sources": ["https://example.org"]}, "costs.sources.0"),
+        ({"sources": ["https://example.org"]}, "costs.sources[0]"),
+        ({"sources": [{"url": "https://example.org"}]}, "costs.sources[0]"),
     ],
 )
 def test_bad_input_names_the_field(raw: dict, path: str) -> None:

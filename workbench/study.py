@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .costs import CostsError, CostSettings, TcoTable, resolve_cost_settings, tco_table
 from .errors import LoadError, Problem
-from .files.loading import load_criteria_set, load_providers, load_scenario
+from .files.criteria import load_criteria_set
+from .files.providers import load_providers
+from .files.scenarios import load_scenario
 from .model import CriteriaSet, Criterion, Provider, Scenario
 from .weights import global_weights, node_shares
 
@@ -28,7 +33,6 @@ class Study:
     missing: np.ndarray
     overridden: np.ndarray
     problems: list[Problem] = field(default_factory=list)
-    tco: dict[str, object] = field(default_factory=dict)
 
     @property
     def leaf_ids(self) -> list[str]:
@@ -50,8 +54,20 @@ class Study:
     def upper(self) -> np.ndarray:
         return np.array([leaf.scale.max for leaf in self.leaves])
 
-    def weight_overrides(self) -> dict[str, float]:
-        return dict(self.scenario.weights)
+    def cost_settings(self, overrides: Mapping[str, Any] | None = None) -> CostSettings:
+        """The TCO settings in force: criteria set <- scenario <- `overrides` (`resolve_cost_settings`).
+
+        Raises:
+            LoadError: an invalid setting, named by field and layer.
+        """
+        return _cost_settings(self.criteria_set, self.scenario, overrides)
+
+    def tco_table(
+        self, *, overrides: Mapping[str, Any] | None = None, samples: int = 0, seed: int | None = 0
+    ) -> TcoTable:
+        """Every option's TCO under `cost_settings(overrides)` (`workbench.costs.tco_table`)."""
+        options = [(p.id, p.costs) for p in self.providers]
+        return tco_table(options, self.cost_settings(overrides), samples=samples, seed=seed)
 
     def global_weights(self, overrides: dict[str, float] | None = None) -> dict[str, float]:
         merged = {**self.scenario.weights, **(overrides or {})}
@@ -107,7 +123,7 @@ def build_study(
     matrix = np.zeros((n, m))
     missing = np.zeros((n, m), dtype=bool)
     overridden = np.zeros((n, m), dtype=bool)
-    tco_values, tco_results = _tco_values(criteria_set, providers, scenario, leaves)
+    tco_values = _tco_values(criteria_set, providers, scenario, leaves)
     # A what-if override stands in for the profile's value, so it also fills a missing score.
     overrides = {(ov.provider, ov.criterion): ov.value for ov in scenario.overrides}
     problems: list[Problem] = []
@@ -128,37 +144,40 @@ def build_study(
             matrix[i, j] = value
     if problems and not allow_missing:
         raise LoadError(problems)
-    return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems, tco_results)
+    return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems)
+
+
+def _cost_settings(
+    criteria_set: CriteriaSet, scenario: Scenario, overrides: Mapping[str, Any] | None = None
+) -> CostSettings:
+    try:
+        return resolve_cost_settings(criteria_set.cost_settings, scenario.cost_settings, overrides)
+    except CostsError as exc:
+        where = str(scenario.path or criteria_set.path or criteria_set.id)
+        raise LoadError([Problem(where, 1, f, m) for f, m in exc.problems]) from None
 
 
 def _tco_values(
     criteria_set: CriteriaSet, providers: list[Provider], scenario: Scenario, leaves: list[Criterion]
-) -> tuple[dict[tuple[str, str], float], dict[str, object]]:
+) -> dict[tuple[str, str], float]:
     """Values of `source: tco` leaves from each provider's cost model (NPV, clipped to the scale)."""
     tco_leaves = [leaf for leaf in leaves if leaf.source == "tco"]
     if not tco_leaves or not any(p.costs is not None for p in providers):
-        return {}, {}
-    from .costs import CostsError, CostSettings, tco
-
-    try:
-        settings = CostSettings.from_mapping(
-            scenario.cost_settings, CostSettings.from_mapping(criteria_set.cost_settings)
+        return {}
+    table = tco_table([(p.id, p.costs) for p in providers], _cost_settings(criteria_set, scenario))
+    if table.problems:
+        by_id = {p.id: p for p in providers}
+        raise LoadError(
+            [
+                Problem(str(by_id[pid].path or pid), by_id[pid].costs.line or 1, "costs.currency", message)
+                for pid, _, message in table.problems
+            ]
         )
-    except CostsError as exc:
-        raise LoadError([Problem(str(criteria_set.path), 1, f, m) for f, m in exc.problems]) from None
-    values: dict[tuple[str, str], float] = {}
-    results: dict[str, object] = {}
-    for provider in providers:
-        if provider.costs is None or isinstance(provider.costs, dict):
-            continue
-        try:
-            result = tco(provider.costs, settings)
-        except CostsError as exc:
-            raise LoadError([Problem(str(provider.path), 1, f, m) for f, m in exc.problems]) from None
-        results[provider.id] = result
-        for leaf in tco_leaves:
-            values[(provider.id, leaf.id)] = float(np.clip(result.npv, leaf.scale.min, leaf.scale.max))
-    return values, results
+    return {
+        (pid, leaf.id): float(np.clip(result.npv, leaf.scale.min, leaf.scale.max))
+        for pid, result in table.results.items()
+        for leaf in tco_leaves
+    }
 
 
 def load_study(

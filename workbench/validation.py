@@ -8,13 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError, Problem
-from .files.loading import (
-    criteria_set_from_doc,
-    load_criteria_set,
-    load_providers,
-    provider_from_doc,
-    scenario_from_doc,
-)
+from .files.criteria import criteria_set_from_doc, load_criteria_set
+from .files.providers import load_providers, provider_from_doc
+from .files.scenarios import scenario_from_doc
 from .files.yamlfile import read_yaml
 from .model import CriteriaSet, Criterion, Provider
 from .study import REPO_ROOT, resolve_providers_dir

@@ -7,7 +7,17 @@ import streamlit as st
 from ui import state
 from ui.widgets import md_escape, provider_colors
 from workbench.charts import study as charts
-from workbench.costs import Costs, CostsError, CostSettings, crossovers, tco
+from workbench.costs import (
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON,
+    MIN_DISCOUNT_RATE,
+    MIN_HORIZON,
+    Costs,
+    CostsError,
+    crossovers,
+    resolve_cost_settings,
+    tco_table,
+)
 from workbench.i18n import fmt_number, fmt_percent, t
 
 SAMPLES = 2000
@@ -23,43 +33,52 @@ if not providers:
     st.stop()
 
 try:
-    base = CostSettings.from_mapping(cs.cost_settings)
-    settings = CostSettings.from_mapping(st.session_state.get("wb_cost_settings") or {}, base)
+    # The session's settings are the scenario's (a scenario or a shared link sets them too).
+    settings = resolve_cost_settings(cs.cost_settings, st.session_state.get("wb_cost_settings"))
 except CostsError as exc:
     st.error("; ".join(f"{path}: {message}" for path, message in exc.problems))
     st.stop()
 
 
-def _on_settings() -> None:
-    st.session_state["wb_cost_settings"] = {
-        **(st.session_state.get("wb_cost_settings") or {}),
-        "horizon": int(st.session_state["cost_horizon"]),
-        "discount_rate": round(float(st.session_state["cost_rate"]) / 100, 6),
-    }
+def _store(key: str, value: float) -> None:
+    # Only the setting that was changed is stored, so the other keeps its exact value.
+    st.session_state["wb_cost_settings"] = {**(st.session_state.get("wb_cost_settings") or {}), key: value}
+
+
+def _on_horizon() -> None:
+    _store("horizon", int(st.session_state["cost_horizon"]))
+
+
+def _on_rate() -> None:
+    _store("discount_rate", round(float(st.session_state["cost_rate"]) / 100, 6))
 
 
 st.session_state["cost_horizon"] = settings.horizon
 st.session_state["cost_rate"] = round(settings.discount_rate * 100, 4)
 cols = st.columns(3)
-cols[0].number_input(t("app.costs.horizon", lang), 1, 50, key="cost_horizon", on_change=_on_settings)
-cols[1].number_input(t("app.costs.rate", lang), 0.0, 30.0, step=0.5, format="%g", key="cost_rate",
-                     on_change=_on_settings)  # fmt: skip
+# The engine's own ranges (workbench.costs), so any valid setting shows as it is.
+cols[0].number_input(t("app.costs.horizon", lang), MIN_HORIZON, MAX_HORIZON, key="cost_horizon", on_change=_on_horizon)
+cols[1].number_input(
+    t("app.costs.rate", lang),
+    round(MIN_DISCOUNT_RATE * 100, 4),
+    round(MAX_DISCOUNT_RATE * 100, 4),
+    step=0.5,
+    format="%g",
+    key="cost_rate",
+    on_change=_on_rate,
+)
 cols[2].metric(t("app.costs.currency", lang), settings.currency)
 
 names = {p.id: p.name.get(lang) for p in providers}
-results, problems = {}, []
-for p in providers:
-    try:
-        results[p.id] = tco(p.costs, settings, samples=SAMPLES if p.costs.has_ranges else 0, seed=0)
-    except CostsError as exc:
-        problems += [f"{names[p.id]}: {path}: {message}" for path, message in exc.problems]
-for problem in problems:
-    st.error(problem)
+priced = tco_table([(p.id, p.costs) for p in providers], settings, samples=SAMPLES, seed=0)
+for pid, path, message in priced.problems:
+    st.error(f"{names[pid]}: {path}: {message}")
+results = priced.results
 if not results:
     st.stop()
 
 rows = []
-for pid, r in sorted(results.items(), key=lambda kv: kv[1].npv):
+for pid, r in priced.ranked():
     rows.append(
         {
             t("col.provider", lang): names[pid],

@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..costs import CostsError, CostSettings, tco_report
+from ..costs import (
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_HORIZON,
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON,
+    MIN_DISCOUNT_RATE,
+    MIN_HORIZON,
+    CostsError,
+    CostSettings,
+    resolve_cost_settings,
+    tco_table,
+)
 from ..errors import LoadError, Problem
-from ..files.loading import load_criteria_set, load_providers, load_scenario
+from ..files.criteria import load_criteria_set
+from ..files.providers import load_providers
+from ..files.scenarios import load_scenario
+from ..model import CriteriaSet, Scenario
 from ..study import leaf_index, resolve_providers_dir
 from .common import UsageError, table, write_json
 
@@ -17,25 +31,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--providers", metavar="DIR", help="folder of provider profiles (default: the set's)")
     p.add_argument("--criteria", metavar="FILE", help="criteria set giving horizon, discount rate, currency, fx")
     p.add_argument("--scenario", metavar="FILE", help="scenario overriding those settings and the providers")
-    p.add_argument("--horizon", type=int, metavar="N", help="years (default 15)")
-    p.add_argument("--discount-rate", type=float, metavar="R", help="e.g. 0.03 for 3 %")
+    p.add_argument(
+        "--horizon", type=int, metavar="N", help=f"years, {MIN_HORIZON} to {MAX_HORIZON} (default {DEFAULT_HORIZON})"
+    )
+    p.add_argument(
+        "--discount-rate",
+        type=float,
+        metavar="R",
+        help=f"a fraction from {MIN_DISCOUNT_RATE:g} to {MAX_DISCOUNT_RATE:g}, e.g. {DEFAULT_DISCOUNT_RATE} for 3 %%",
+    )
     p.add_argument("--samples", type=int, default=0, metavar="N", help="Monte Carlo draws for P10/P50/P90")
     p.add_argument("--seed", type=int, default=0, metavar="S")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=run)
 
 
-def settings_from_args(args: argparse.Namespace, criteria_set, scenario) -> CostSettings:
-    """Defaults < criteria set < scenario < command-line flags."""
-    settings = CostSettings()
-    layers = [criteria_set.cost_settings if criteria_set else {}, scenario.cost_settings if scenario else {}]
+def _problems(exc: CostsError) -> str:
+    return "; ".join(f"{field}: {message}" for field, message in exc.problems)
+
+
+def settings_from_args(
+    args: argparse.Namespace, criteria_set: CriteriaSet | None, scenario: Scenario | None
+) -> CostSettings:
+    """Defaults < criteria set < scenario < command-line flags (`resolve_cost_settings`)."""
     flags = {k: v for k, v in (("horizon", args.horizon), ("discount_rate", args.discount_rate)) if v is not None}
     try:
-        for layer in [*layers, flags]:
-            settings = CostSettings.from_mapping(layer, settings)
+        return resolve_cost_settings(
+            criteria_set.cost_settings if criteria_set else None, scenario.cost_settings if scenario else None, flags
+        )
     except CostsError as exc:
-        raise UsageError("; ".join(f"{field}: {message}" for field, message in exc.problems)) from None
-    return settings
+        raise UsageError(_problems(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,9 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.samples < 0:
         raise UsageError("--samples must be ≥ 0")
     criteria_set = load_criteria_set(args.criteria) if args.criteria else None
-    folder = Path(args.providers) if args.providers else None
-    if folder is None:
-        folder = resolve_providers_dir(criteria_set, None)
+    folder = Path(args.providers) if args.providers else resolve_providers_dir(criteria_set, None)
     leaves = leaf_index(criteria_set) if criteria_set else None
     providers, problems = load_providers(folder, leaves, ignore_unknown=True)
     if problems:
@@ -54,21 +77,20 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, criteria_set, [p.id for p in providers]) if args.scenario else None
     if scenario and scenario.providers is not None:
         providers = [p for p in providers if p.id in scenario.providers]
-    with_costs = [(p.id, p.costs) for p in providers if p.costs is not None]
-    if not with_costs:
+    if not any(p.costs is not None for p in providers):
         raise LoadError([Problem(str(folder), 1, "costs", "no provider profile in this folder has a 'costs' block")])
     settings = settings_from_args(args, criteria_set, scenario)
+    priced = tco_table([(p.id, p.costs) for p in providers], settings, samples=args.samples, seed=args.seed)
     try:
-        report = tco_report(with_costs, settings, samples=args.samples, seed=args.seed)
+        priced.raise_problems()
     except CostsError as exc:
-        raise UsageError("; ".join(f"{field}: {message}" for field, message in exc.problems)) from None
+        raise UsageError(_problems(exc)) from None
     if args.format == "json":
-        write_json(report)
+        write_json(priced.to_json())
         return 0
-    print(f"Horizon {report['horizon']} years, discount rate {report['discount_rate']:.2%}, {report['currency']}")
+    print(f"Horizon {settings.horizon} years, discount rate {settings.discount_rate:.2%}, {settings.currency}")
     rows = [
-        [r["id"], r["npv"], r["total"], *(("—" if r[k] is None else r[k]) for k in ("p10", "p50", "p90"))]
-        for r in sorted(report["results"], key=lambda r: r["npv"])
+        [pid, r.npv, r.total, *(("—" if v is None else v) for v in (r.p10, r.p50, r.p90))] for pid, r in priced.ranked()
     ]
     print(table(rows, ["id", "NPV", "total", "P10", "P50", "P90"]))
     return 0

@@ -22,7 +22,11 @@ MAX_BYTES = 5_000_000
 
 @dataclass
 class YamlDoc:
-    """Parsed data plus a map from a field's path (keys and indices) to its 1-based line."""
+    """Parsed data plus a map from a field's path (keys and indices) to its 1-based line.
+
+    Path parts are the keys exactly as they are in `data` (an unquoted `2025:` is the int 2025, a
+    quoted `"2025":` the string) and list indices, so `line(path)` finds any field by its data path.
+    """
 
     file: str
     data: Any
@@ -39,6 +43,25 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
+# Builds mapping keys the way the safe loader does, so `2025:` is the int 2025 in both the data
+# and the line map; only the scalar constructors are used, which keep no state between calls.
+_KEY_BUILDER = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _key(node: yaml.Node) -> Any:
+    """The key a mapping entry has in the loaded data (the same type: `2025:` is an int)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None  # a complex key cannot be a dict key in the data either
+    if node.tag == _STR_TAG:
+        return node.value
+    build = _KEY_BUILDER.yaml_constructors.get(node.tag)
+    try:
+        return build(_KEY_BUILDER, node) if build else node.value
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        return node.value
+
+
 def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, seen_nodes: set[int], depth: int = 0) -> None:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     # Aliases share nodes: visiting each once keeps "billion laughs" documents linear.
@@ -48,7 +71,7 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, seen_nodes: set[int], dept
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            key = _key(key_node)
             if key in seen:
                 doc.duplicates.append((path + (key,), key_node.start_mark.line + 1))
             seen.add(key)

@@ -1,0 +1,65 @@
+"""Total cost of ownership (TCO) over a study horizon, as a discounted cash flow.
+
+A provider profile's ``costs:`` block is checked into a :class:`Costs` (`validation`, run by the
+same line-aware checker as every study file); a study's ``horizon``, ``discount_rate``,
+``currency`` and ``fx`` become a :class:`CostSettings`, merged from the criteria set, the
+scenario and a person's overrides by :func:`resolve_cost_settings`; :func:`tco_table` prices
+every option under them (:func:`tco` for one option), with the NPV formula of `kernels`::
+
+    NPV = sum(one_off) + sum_{t=1..H} sum(annual) * (1 + g) ** (t - 1) / (1 + r) ** t
+          + exit / (1 + r) ** H
+
+Modules: `data` (dataclasses and the settings' ranges), `validation` (rules), `settings`,
+`kernels` (pure numpy), `pricing` (one option), `table` (every option).
+"""
+
+from .data import (
+    DEFAULT_CURRENCY,
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_HORIZON,
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON,
+    MIN_DISCOUNT_RATE,
+    MIN_HORIZON,
+    SETTING_KEYS,
+    Amount,
+    Costs,
+    CostsError,
+    TcoResult,
+)
+from .kernels import cash_flows, discount_factors, npv_batch
+from .pricing import crossover_year, crossovers, exchange_rate, sample_npv, tco
+from .settings import CostSettings, resolve_cost_settings
+from .table import TcoTable, tco_report, tco_table
+from .validation import check_costs, check_settings, parse_costs
+
+__all__ = [
+    "DEFAULT_CURRENCY",
+    "DEFAULT_DISCOUNT_RATE",
+    "DEFAULT_HORIZON",
+    "MAX_DISCOUNT_RATE",
+    "MAX_HORIZON",
+    "MIN_DISCOUNT_RATE",
+    "MIN_HORIZON",
+    "SETTING_KEYS",
+    "Amount",
+    "CostSettings",
+    "Costs",
+    "CostsError",
+    "TcoResult",
+    "TcoTable",
+    "cash_flows",
+    "check_costs",
+    "check_settings",
+    "crossover_year",
+    "crossovers",
+    "discount_factors",
+    "exchange_rate",
+    "npv_batch",
+    "parse_costs",
+    "resolve_cost_settings",
+    "sample_npv",
+    "tco",
+    "tco_report",
+    "tco_table",
+]

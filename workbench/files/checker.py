@@ -1,0 +1,161 @@
+"""The one line-aware checker every study file goes through (criteria sets, profiles, costs, scenarios).
+
+A `Checker` walks a parsed `YamlDoc` and collects every problem as `FILE:LINE: field: message`,
+where LINE is the line of the field itself (found with `YamlDoc.line`) and the field is written
+from the data path: `costs.annual.licences.m365`, `scores.2025`, `criteria[1].scale`. Readers
+collect all problems of a file before failing, so a user fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import LoadError, Problem
+from ..model import METHODS, Source, Text
+from .yamlfile import YamlDoc
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+SOURCE_KEYS = ("title", "url", "date")
+MAX_TEXT = 20_000
+MAX_URL = 2_000
+
+
+class Checker:
+    """Collects problems for one YAML document, each located by the line of its field.
+
+    Paths are tuples of the data's own keys and list indices, e.g. `("costs", "annual", 2025)`.
+    """
+
+    def __init__(self, doc: YamlDoc):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        for path, line in doc.duplicates:
+            self.problems.append(Problem(doc.file, line, self.field(path), "duplicate key"))
+
+    def field(self, path: tuple) -> str:
+        """`path` written for people: keys joined by dots, list indices in brackets.
+
+        The data decides: an int that indexes a list is `[i]`, an int key of a mapping (`2025:`)
+        is `.2025`. Past the end of the data (a missing field), ints are taken as indices.
+        """
+        out, node = "", self.doc.data
+        for part in path:
+            is_index = isinstance(node, list) or (node is None and isinstance(part, int))
+            out += f"[{part}]" if is_index else (f".{part}" if out else str(part))
+            try:
+                node = node[part] if isinstance(node, (list, dict)) else None
+            except (IndexError, KeyError, TypeError):
+                node = None
+        return out
+
+    def add(self, path: tuple, message: str) -> None:
+        self.problems.append(Problem(self.doc.file, self.doc.line(path), self.field(path), message))
+
+    def mapping(self, value: Any, path: tuple, allowed: Iterable[str], required: Iterable[str] = ()) -> dict | None:
+        """`value` if it is a mapping; unknown keys and missing required ones are reported."""
+        if not isinstance(value, dict):
+            self.add(path, f"expected a mapping, got {kind_of(value)}")
+            return None
+        allowed = set(allowed)
+        for key in value:
+            if key not in allowed:
+                hint = ", ".join(sorted(allowed))
+                self.add(path + (key,), f"unknown key {key!r} (expected one of: {hint})")
+        for key in required:
+            if key not in value or value[key] is None:
+                self.add(path, f"missing required field {key!r}")
+        return value
+
+    def text(self, value: Any, path: tuple, required: bool = True) -> Text | None:
+        if value is None:
+            if required:
+                self.add(path, "missing text")
+            return None
+        if isinstance(value, str):
+            return Text.plain(value[:MAX_TEXT])
+        if isinstance(value, dict):
+            self.mapping(value, path, ("en", "fr"), ("en", "fr"))
+            en, fr = value.get("en"), value.get("fr")
+            if not isinstance(en, str) or not isinstance(fr, str):
+                if en is not None and fr is not None:
+                    self.add(path, "texts 'en' and 'fr' must be strings")
+                return None
+            return Text(en=en[:MAX_TEXT], fr=fr[:MAX_TEXT])
+        self.add(path, f"expected a text or {{en, fr}}, got {kind_of(value)}")
+        return None
+
+    def number(self, value: Any, path: tuple, minimum: float | None = None) -> float | None:
+        """A finite number (bools refused), at least `minimum` when given."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(path, f"expected a number, got {kind_of(value)}")
+            return None
+        number = float(value)
+        if not math.isfinite(number):
+            self.add(path, "expected a finite number")
+            return None
+        if minimum is not None and number < minimum:
+            self.add(path, f"must be ≥ {minimum:g}, got {number:g}")
+            return None
+        return number
+
+    def string(self, value: Any, path: tuple, choices: Iterable[str] | None = None) -> str | None:
+        if not isinstance(value, str):
+            self.add(path, f"expected a string, got {kind_of(value)}")
+            return None
+        if choices is not None and value not in choices:
+            self.add(path, f"{value!r} is not one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def ident(self, value: Any, path: tuple) -> str | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.add(path, f"invalid id {value!r} (letters, digits, '-', '_', '.')")
+            return None
+        return value
+
+    def method(self, value: Any, path: tuple) -> str | None:
+        """A method name (criteria sets and scenarios both check theirs here)."""
+        return self.string(value, path, METHODS)
+
+    def sources(self, raw: Any, path: tuple) -> tuple[Source, ...]:
+        """A list of `{title, url, date}` (scores and cost blocks cite the same way)."""
+        if not isinstance(raw, list):
+            self.add(path, f"expected a list of sources, got {kind_of(raw)}")
+            return ()
+        out = []
+        for i, item in enumerate(raw):
+            if self.mapping(item, path + (i,), SOURCE_KEYS, ("title",)) is None:
+                continue
+            title = self.string(item.get("title"), path + (i, "title")) if "title" in item else None
+            url = item.get("url", "")
+            if not isinstance(url, str):
+                self.add(path + (i, "url"), "expected a string")
+                url = ""
+            date = item.get("date", "")
+            if isinstance(date, (int, float)) and not isinstance(date, bool):
+                date = str(date)
+            if not isinstance(date, str):
+                self.add(path + (i, "date"), "expected a date such as 2025-06-17")
+                date = ""
+            if title is not None:
+                out.append(Source(title=title[:MAX_TEXT], url=url[:MAX_URL], published=date))
+        return tuple(out)
+
+    def fail_if_any(self) -> None:
+        if self.problems:
+            raise LoadError(self.problems)
+
+
+def kind_of(value: Any) -> str:
+    """How a value's type is named in messages ("a number", "a list", "nothing"...)."""
+    if value is None:
+        return "nothing"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(
+        type(value),
+        "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__,
+    )
