@@ -2,7 +2,7 @@
 weight sweeps and the tornado of distances to a change of leader.
 
 The builders only reshape what `workbench.robustness` computed. Providers keep the colours of
-`workbench.charts.provider_colors`; titles, axes and tooltips follow `lang`.
+`workbench.charts.common.provider_colors`; titles, axes and tooltips follow `lang`.
 """
 
 from __future__ import annotations
@@ -15,26 +15,17 @@ import pandas as pd
 
 from ..i18n import fmt_percent, t
 from ..robustness import SmaaResult, Sweep, Threshold
-from .study import CHART_WIDTH, locale_config, provider_colors
+from .common import CHART_WIDTH, LABEL_LIMIT, color_scale, finish, provider_names
 
 RANK_SCHEME = "blues"
 NO_CHANGE_COLOR = "#DDDDDD"
 BAND_COLOR = "#117733"
 BAR_STEP = 24  # pixels per bar: room for every label
-LABEL_LIMIT = 320  # pixels: provider and criterion names are long
-
-
-def _finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
-    return chart.configure(locale={"number": locale_config(lang)}).configure_title(fontSize=18, anchor="start")
-
-
-def _names(study: Any, lang: str) -> dict[str, str]:
-    return {p.id: p.name.get(lang) for p in study.providers}
 
 
 def acceptability_frame(result: SmaaResult, study: Any, lang: str) -> pd.DataFrame:
     """One row per (alternative, rank) with its share of draws; alternatives by first-rank share."""
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     n = len(result.provider_ids)
     order = sorted(range(n), key=lambda i: tuple(-result.rank_acceptability[i, r] for r in range(n)))
     rows = []
@@ -90,11 +81,11 @@ def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt
             ],
         )
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def sweep_frame(sweep: Sweep, study: Any, lang: str, eligible: Any = None) -> pd.DataFrame:
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     ok = [True] * len(study.provider_ids) if eligible is None else [bool(e) for e in eligible]
     rows = []
     for k, weight in enumerate(sweep.t):
@@ -116,9 +107,8 @@ def sweep_chart(
     """Score of every alternative as one leaf's weight goes from 0 to 1 (others keep their
     proportions); a rule marks the current weight and a band the interval where the leader holds.
     Alternatives failing a must-have (`eligible` False) are dashed: they cannot take first place."""
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     ids = study.provider_ids
-    palette = colors or provider_colors(ids)
     criterion = study.criteria_set.node(sweep.leaf).name.get(lang)
     th: Threshold = sweep.threshold
     df = sweep_frame(sweep, study, lang, eligible)
@@ -134,7 +124,7 @@ def sweep_chart(
             color=alt.Color(
                 "provider:N",
                 title=t("col.provider", lang),
-                scale=alt.Scale(domain=[names[i] for i in ids], range=[palette.get(i, "#777777") for i in ids]),
+                scale=color_scale(ids, names, colors),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("provider:N", title=t("col.provider", lang)),
@@ -171,7 +161,7 @@ def sweep_chart(
     chart = alt.layer(shade, lines, rule).properties(
         title=t("robustness.sweep.title", lang, criterion=criterion), width=CHART_WIDTH
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def tornado_frame(thresholds: Mapping[str, Threshold], study: Any, lang: str) -> pd.DataFrame:
@@ -222,4 +212,4 @@ def tornado_chart(thresholds: Mapping[str, Threshold], study: Any, lang: str = "
             ],
         )
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)

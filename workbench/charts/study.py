@@ -1,14 +1,13 @@
 """Altair chart builders shared by the app and the reports (no Streamlit here).
 
 Every builder takes results the engine already computed and only reshapes them for plotting;
-titles, axes and tooltips follow `lang`, and numbers use the locale's separators (Vega-Lite
-`config.locale`). Providers keep one colour everywhere (`provider_colors`), taken from Paul
-Tol's colour-blind-safe "muted" scheme (https://personal.sron.nl/~pault/#sec:qualitative).
+titles, axes and tooltips follow `lang`, and numbers use the locale's separators. Colours, names
+and the finishing configuration come from `workbench.charts.common`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import Any
 
@@ -16,51 +15,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..i18n import fmt_number, fmt_percent, normalize_lang, t
+from ..i18n import fmt_number, fmt_percent, t
 from ..model import CriteriaSet
+from .common import CHART_WIDTH, LABEL_LIMIT, PALETTE, color_scale, finish, provider_colors, provider_names
 
-# Paul Tol "muted" (9 colours distinguishable with the common colour-vision deficiencies), then
-# Okabe & Ito (2008) for studies with more options; beyond 17 colours repeat.
-PALETTE: tuple[str, ...] = (
-    "#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
-)  # fmt: skip
 GROUP_SCHEME = "tableau20"  # criteria groups, not providers: up to 20 distinct hues
 HEATMAP_SCHEME = "viridis"  # perceptually uniform and colour-blind safe
-CHART_WIDTH = 640
 OVERRIDE_MARK = "✎"
 # px per provider or criterion row (a Vega-Lite step, so a stretched chart keeps every label).
 ROW_HEIGHT = 26
-PROVIDER_LEGEND = alt.Legend(orient="right", labelLimit=320)
+PROVIDER_LEGEND = alt.Legend(orient="right", labelLimit=LABEL_LIMIT)
 
 # Altair refuses more than 5,000 rows by default; a 100 × 60 heatmap has 6,000 and is still small.
 alt.data_transformers.disable_max_rows()
-
-
-def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
-    """A colour per provider, by position: pass the full list of a study's providers (not a
-    selection) so that each keeps its colour when others are hidden."""
-    return {pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(provider_ids)}
-
-
-def locale_config(lang: str) -> dict[str, Any]:
-    """Vega-Lite number locale: fr-CA '1 234,5' (narrow no-break space), en-CA '1,234.5'."""
-    if normalize_lang(lang) == "fr":
-        return {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0$"]}
-    return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}
-
-
-def _finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
-    return chart.configure(locale={"number": locale_config(lang)}).configure_title(fontSize=18, anchor="start")
-
-
-def _color_scale(ids: Sequence[str], names: Mapping[str, str], colors: Mapping[str, str] | None) -> alt.Scale:
-    palette = colors or provider_colors(list(ids))
-    return alt.Scale(domain=[names[i] for i in ids], range=[palette.get(i, "#777777") for i in ids])
-
-
-def _names(study: Any, lang: str) -> dict[str, str]:
-    return {p.id: p.name.get(lang) for p in study.providers}
 
 
 def _top_groups(criteria_set: CriteriaSet) -> dict[str, str]:
@@ -84,7 +51,7 @@ def contributions_chart(
     bar length is the weighted-sum score. Methods whose score is not additive (TOPSIS, VIKOR,
     weighted product) get plain score bars in the provider colours instead.
     """
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     order = [names[r.id] for r in evaluation.results]
     title = t("chart.contributions.title", lang)
     if not any(r.contributions for r in evaluation.results):
@@ -98,7 +65,7 @@ def contributions_chart(
             .encode(
                 y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
                 x=alt.X("score:Q", title=t("col.score", lang)),
-                color=alt.Color("provider:N", scale=_color_scale(study.provider_ids, names, colors), legend=None),
+                color=alt.Color("provider:N", scale=color_scale(study.provider_ids, names, colors), legend=None),
                 tooltip=[
                     alt.Tooltip("provider:N", title=t("col.provider", lang)),
                     alt.Tooltip("label:N", title=t("col.score", lang)),
@@ -107,7 +74,7 @@ def contributions_chart(
             )
             .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
         )
-        return _finish(chart, lang)
+        return finish(chart, lang)
     cs = study.criteria_set
     top = _top_groups(cs)
     group_order = [n.id for n in cs.criteria]
@@ -138,7 +105,7 @@ def contributions_chart(
                 sort=[group_names[g] for g in group_order],
                 scale=alt.Scale(scheme=GROUP_SCHEME),
                 title=t("chart.group", lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -149,7 +116,7 @@ def contributions_chart(
         )
         .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def _display_matrix(evaluation: Any, study: Any) -> np.ndarray:
@@ -164,7 +131,7 @@ def _display_matrix(evaluation: Any, study: Any) -> np.ndarray:
 
 def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevelMixin:
     """Providers × leaves, coloured by normalised score (0 worst, 1 best on the declared scale)."""
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     r = _display_matrix(evaluation, study)
     order = [names[res.id] for res in evaluation.results]
     leaf_names = [leaf.name.get(lang) for leaf in study.leaves]
@@ -209,7 +176,7 @@ def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevel
     chart = alt.layer(cells, marks, title=t("chart.heatmap.title", lang)).properties(
         width=max(CHART_WIDTH, 26 * len(leaf_names)), height=alt.Step(ROW_HEIGHT)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def profile_chart(
@@ -217,7 +184,7 @@ def profile_chart(
 ) -> alt.TopLevelMixin:
     """One provider's normalised score on every leaf (bars, in its colour) against the mean of
     the other providers (grey ticks)."""
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     r = _display_matrix(evaluation, study)
     i = study.provider_ids.index(provider_id)
     others = np.delete(r, i, axis=0)
@@ -234,7 +201,9 @@ def profile_chart(
         for j, leaf in enumerate(study.leaves)
     ]
     df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(y=alt.Y("criterion:N", sort=leaf_names, title=None, axis=alt.Axis(labelLimit=320)))
+    base = alt.Chart(df).encode(
+        y=alt.Y("criterion:N", sort=leaf_names, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    )
     bars = base.mark_bar(color=color).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1]), title=t("chart.heatmap.legend", lang)),
         tooltip=[
@@ -247,14 +216,14 @@ def profile_chart(
     chart = alt.layer(bars, ticks, title=t("chart.profile.title", lang, name=names[provider_id])).properties(
         width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def methods_chart(
     comparison: Mapping[str, Any], study: Any, lang: str = "fr", colors: Mapping[str, str] | None = None
 ) -> alt.TopLevelMixin:
     """Rank of every provider under each method (a bump chart; rank 1 at the top)."""
-    names = _names(study, lang)
+    names = provider_names(study, lang)
     methods = list(comparison["ranks"])
     labels = [t(f"method.{m}", lang) for m in methods]
     rows = [
@@ -275,7 +244,7 @@ def methods_chart(
         ),  # fmt: skip
         "color": alt.Color(
             "provider:N",
-            scale=_color_scale(study.provider_ids, names, colors),
+            scale=color_scale(study.provider_ids, names, colors),
             title=t("col.provider", lang),
             legend=PROVIDER_LEGEND,
         ),
@@ -289,7 +258,7 @@ def methods_chart(
     chart = alt.layer(
         base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=120), title=t("chart.methods.title", lang)
     ).properties(width=CHART_WIDTH, height=max(220, 2 * ROW_HEIGHT * n))
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def cost_curves_chart(
@@ -316,7 +285,7 @@ def cost_curves_chart(
         ),
         y=alt.Y("total:Q", title=t("chart.costs.axis", lang, currency=currency)),
         color=alt.Color(
-            "provider:N", scale=_color_scale(ids, names, colors), title=t("col.provider", lang), legend=PROVIDER_LEGEND
+            "provider:N", scale=color_scale(ids, names, colors), title=t("col.provider", lang), legend=PROVIDER_LEGEND
         ),
         tooltip=[
             alt.Tooltip("provider:N", title=t("col.provider", lang)),
@@ -327,7 +296,7 @@ def cost_curves_chart(
     chart = alt.layer(
         base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=40), title=t("chart.costs.title", lang)
     ).properties(width=CHART_WIDTH)
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def cost_categories_chart(
@@ -348,7 +317,7 @@ def cost_categories_chart(
         alt.Chart(df, title=t("chart.costs.categories", lang))
         .mark_bar()
         .encode(
-            y=alt.Y("provider:N", title=None, sort=[names[p] for p in ids], axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("provider:N", title=None, sort=[names[p] for p in ids], axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("sum(amount):Q", title=t("chart.costs.total_axis", lang, currency=currency)),
             color=alt.Color("category:N", scale=alt.Scale(scheme=GROUP_SCHEME), title=t("chart.costs.category", lang)),
             tooltip=[
@@ -359,4 +328,4 @@ def cost_categories_chart(
         )
         .properties(width=CHART_WIDTH, height=ROW_HEIGHT * max(len(ids), 1))
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)

@@ -14,19 +14,9 @@ import pandas as pd
 
 from ..i18n import t
 from ..model import CriteriaSet
-from .study import locale_config, provider_colors
+from .common import PROJECTOR_FONT, color_scale, finish
 
-FONT = 15
 KIND_COLORS = {"mean": "#1f6f8b", "geometric": "#e69f00", "median": "#009e73"}  # Okabe-Ito, colour-blind safe
-
-
-def _finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
-    return (
-        chart.configure(locale={"number": locale_config(lang)})
-        .configure_axis(labelFontSize=FONT, titleFontSize=FONT, labelLimit=320)
-        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, orient="bottom")
-        .configure_title(fontSize=18, anchor="start")
-    )
 
 
 def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang: str) -> alt.TopLevelMixin:
@@ -67,7 +57,7 @@ def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang:
     chart = alt.layer(bars, marks).properties(
         title=t("workshop.aggregate.header", lang), height=alt.Step(26), width="container"
     )
-    return _finish(chart, lang)
+    return finish(chart, lang, projector=True)
 
 
 def dispersion_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang: str) -> alt.TopLevelMixin:
@@ -93,7 +83,7 @@ def dispersion_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang
     chart = alt.layer(rule, box, median, dot).properties(
         title=t("workshop.dispersion.header", lang), height=alt.Step(34), width="container"
     )
-    return _finish(chart, lang)
+    return finish(chart, lang, projector=True)
 
 
 def winners_chart(
@@ -102,14 +92,13 @@ def winners_chart(
     """How many participants' own weights put each option first (bars in the providers' colours)."""
     winners = results.get("winners") or {}
     ids = list(provider_names)
-    palette = colors or provider_colors(ids)
     df = pd.DataFrame([{"option": provider_names[p], "count": int(winners.get(p, 0))} for p in ids if p in winners])
     order = [
         provider_names[p]
         for p in sorted(winners, key=lambda p: (-winners[p], ids.index(p) if p in ids else 0))
         if p in provider_names
     ]
-    scale = alt.Scale(domain=[provider_names[p] for p in ids], range=[palette.get(p, "#777777") for p in ids])
+    scale = color_scale(ids, provider_names, colors)
     bars = alt.Chart(df).encode(
         y=alt.Y("option:N", sort=order, title=None),
         x=alt.X("count:Q", title=t("workshop.col.wins", lang), axis=alt.Axis(tickMinStep=1, format="d")),
@@ -118,6 +107,6 @@ def winners_chart(
         bars.mark_bar().encode(
             color=alt.Color("option:N", scale=scale, legend=None), tooltip=["option:N", "count:Q"]
         ),  # fmt: skip
-        bars.mark_text(align="left", dx=4, fontSize=FONT).encode(text="count:Q"),
+        bars.mark_text(align="left", dx=4, fontSize=PROJECTOR_FONT).encode(text="count:Q"),
     ).properties(height=alt.Step(30), width="container")
-    return _finish(chart, lang)
+    return finish(chart, lang, projector=True)
