@@ -1,7 +1,8 @@
 """Streamlit entry point: page config, language switch and navigation (`streamlit run app.py`).
 
-Pages live in ui/pages/; a page is listed only when its file exists, so developers can add
-theirs independently. State handling is in ui/state.py.
+Pages live in ui/pages/; every page of PAGES must exist (st.Page refuses a missing file). The
+session's state is in ui/state.py, the language in ui/language.py, and ui/scenario_link.py keeps
+the address in step with the state.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state
+from ui import scenario_link, state
+from ui.language import LANG_KEY, get_lang
+from ui.study_files import load_set
 from ui.widgets import flash_messages, md_escape
 from workbench.i18n import LANGS, t
 
@@ -31,21 +34,23 @@ PAGES = (
 
 def main() -> None:
     st.set_page_config(page_title="Workbench", page_icon=":material/balance:", layout="wide")
-    state.init_state()
-    lang = state.get_lang()
+    first_run = state.init_state()
+    lang = get_lang()
+    if first_run:
+        scenario_link.open_link()
     with st.sidebar:
         # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
         # remounted radio would otherwise report its first option (French) on the next rerun.
-        st.session_state[state.LANG_KEY] = lang
+        st.session_state[LANG_KEY] = lang
         st.radio(
             t("app.language", lang),
             options=list(LANGS),
             format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-            key=state.LANG_KEY,
+            key=LANG_KEY,
             horizontal=True,
         )
-    lang = state.get_lang()
-    criteria_set, _ = state.load_set(state.current_criteria_path())
+    lang = get_lang()
+    criteria_set, _ = load_set(state.current_criteria_path())
     if criteria_set is not None:
         st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
     pages = [
@@ -57,12 +62,11 @@ def main() -> None:
             default=name == "compare.py",
         )  # fmt: skip
         for name, title, icon, url_path in PAGES
-        if (HERE / "ui" / "pages" / name).is_file()
     ]
     page = st.navigation(pages)
     flash_messages()
     page.run()
-    state.sync_query_params()
+    scenario_link.sync_query_params()
 
 
 main()

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.workshop_store import workshop_store
+from workbench.errors import WeightsError
 from workbench.files.loading import load_criteria_set
 from workbench.workshop import WorkshopStore, leaf_to_node_weights, normalise_ballot
 
@@ -19,6 +21,7 @@ MINI = MINI_DIR / "criteria.yaml"
 FACILITATOR = "ui/pages/workshop.py"
 JOIN = "ui/pages/join.py"
 BAD_URL = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+ALL_ZERO_EN = "All weights are zero: give at least one criterion a positive weight."
 
 
 @pytest.fixture
@@ -271,3 +274,75 @@ def test_closed_round_refuses_and_says_so(store):
     assert store.results(ws.facilitator_token)["ballots"] == 0
     at.run()
     assert at.button(key="wsp_send").disabled
+
+
+# --- one store per server; defects of the join page ------------------------------------------
+
+
+def test_both_pages_share_one_store_per_database(store, db, monkeypatch):
+    built: list[WorkshopStore] = []
+    original = WorkshopStore.__init__
+
+    def counting_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        built.append(self)
+
+    monkeypatch.setattr(WorkshopStore, "__init__", counting_init)
+    facilitator = open_page(FACILITATOR)
+    facilitator.text_input(key="wsf_title").input("Shared")
+    facilitator.button[0].click().run()
+    code = store.workshop(facilitator.session_state["wsf_token"])["join_code"]  # the test's own store
+    participant = join_as(open_page(JOIN, code=code), "Ann")  # another session, the other page
+    assert not facilitator.exception and not participant.exception
+    assert participant.session_state["wsp_token"]
+    assert len(built) == 1  # one store, hence one connection pool, for both pages and sessions
+    assert workshop_store() is built[0] and built[0].url == db
+
+
+def test_join_page_in_english_uses_english_punctuation(store):
+    ws = store.create_workshop(criteria=MINI, title="Workshop")
+    for name, ballot in (("Ann", {"legal": 3, "cost": 1}), ("Bo", {"legal": 1, "cost": 3})):
+        store.submit_ballot(store.join(ws.join_code, name=name).token, ballot)
+    store.reveal(ws.facilitator_token)
+    res = store.results(ws.facilitator_token)
+    kw = res["consensus"]["kendall_w"]
+    at = join_as(open_page(JOIN, code=ws.join_code, lang="en"), "Cy")
+    shown = texts(at)
+    assert f"Ballots received: 2 · Consensus (Kendall's W): {kw:.2f}" in shown
+    assert " : " not in shown and " ;" not in shown
+    at = join_as(open_page(JOIN, code=ws.join_code), "Di")  # French keeps its spaced colon
+    assert f"Pondérations reçues : 2 · Consensus (W de Kendall) : {kw:.2f}".replace(".", ",") in texts(at)
+
+
+def test_all_zero_weights_are_refused_in_the_participants_language(store):
+    ws = store.create_workshop(criteria=MINI, title="Workshop")
+    at = join_as(open_page(JOIN, code=ws.join_code, lang="en"), "Ann")
+    at.number_input(key="wsp_w_legal").set_value(0.0).run()
+    at.number_input(key="wsp_w_cost").set_value(0.0).run()
+    at.button(key="wsp_send").click().run()
+    assert not at.exception
+    # Once under the weight controls, once under the send button (in sight on a phone).
+    assert [e.value for e in at.error] == [ALL_ZERO_EN, ALL_ZERO_EN]
+    assert store.results(ws.facilitator_token)["ballots"] == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        # The class decides, not the wording: a WeightsError whose text lacks "zero"…
+        (WeightsError("toutes les pondérations sont nulles"), ALL_ZERO_EN),
+        # …and another refusal whose text happens to contain "zero" keeps its own sentence.
+        (ValueError("the weight of 'zero-trust' must be a number"), "the weight of 'zero-trust' must be a number"),
+    ],
+)
+def test_join_page_tells_weights_errors_by_class(store, monkeypatch, error, shown):
+    ws = store.create_workshop(criteria=MINI, title="Workshop")
+    at = join_as(open_page(JOIN, code=ws.join_code, lang="en"), "Ann")
+
+    def refuse(self, token, weights):
+        raise error
+
+    monkeypatch.setattr(WorkshopStore, "submit_ballot", refuse)
+    at.button(key="wsp_send").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [shown]

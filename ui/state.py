@@ -1,33 +1,33 @@
-"""Session state <-> scenario <-> query string, and cached file loading for every page.
+"""The session's state: the criteria set in force, the chosen options, weights, method and
+what-ifs, and the study and evaluation they make.
 
 The canonical state lives in plain `st.session_state` entries prefixed `wb_` (never in widget
 keys, which Streamlit drops when a page is not shown). Widgets copy into them through their
-callbacks. `app.py` calls `init_state()` first and `sync_query_params()` last on every run, so a
-shared link reopens the same view. Files are cached on (path, mtime).
+callbacks. `app.py` calls `init_state()` first on every run; ui.scenario_link mirrors the state
+in the address, so a shared link reopens the same view.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from workbench.errors import LoadError, Problem, WorkbenchError
+# The pages read the language and the study files through this module too (one import a page).
+from ui.language import LANG_KEY as LANG_KEY
+from ui.language import get_lang
+from ui.study_files import SetEntry as SetEntry
+from ui.study_files import catalogue as catalogue
+from ui.study_files import default_criteria_path, files_stamp, load_set, providers_for
+from ui.study_files import find_set as find_set
+from ui.widgets import show_problems
+from workbench.errors import WorkbenchError
 from workbench.evaluate import Evaluation, evaluate, resolve_method
-from workbench.files.loading import load_criteria_set, load_providers
-from workbench.files.scenario_io import scenario_from_params, scenario_to_params
-from workbench.i18n import normalize_lang, t
+from workbench.i18n import t
 from workbench.model import CriteriaSet, Override, Provider, Scenario
-from workbench.study import REPO_ROOT, Study, build_study, leaf_index, resolve_providers_dir
+from workbench.study import Study, build_study
 
-CRITERIA_DIR_ENV = "WORKBENCH_CRITERIA_DIR"
-DEFAULT_SET = "health-data-sovereignty.yaml"
-FALLBACK_SET = REPO_ROOT / "tests" / "fixtures" / "mini" / "criteria.yaml"
-LANG_KEY = "wb_lang"
 WEIGHT_PREFIX = "w_"  # widget keys of the main weight controls (ui.widgets.weight_controls)
 
 # Canonical state, each with its empty value.
@@ -46,168 +46,16 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-# --- files -----------------------------------------------------------------------------------
-
-
-def criteria_dir() -> Path:
-    """The folder of criteria sets: $WORKBENCH_CRITERIA_DIR, else the repository's criteria/."""
-    return Path(os.environ.get(CRITERIA_DIR_ENV) or REPO_ROOT / "criteria")
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-# cache_resource, not cache_data: the loaded objects are read-only, and handing out the same
-# object (instead of an unpickled copy on every call) keeps a 100-provider study fast.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _load_set(path: str, mtime: float) -> tuple[CriteriaSet | None, list[Problem]]:
-    try:
-        return load_criteria_set(path), []
-    except LoadError as exc:
-        return None, exc.problems
-
-
-def load_set(path: Path) -> tuple[CriteriaSet | None, list[Problem]]:
-    """A criteria set (or None) and its problems, cached until the file changes."""
-    return _load_set(str(path), _mtime(path))
-
-
-@dataclass(frozen=True)
-class SetEntry:
-    path: Path
-    criteria_set: CriteriaSet
-
-
-def catalogue() -> tuple[list[SetEntry], list[Problem]]:
-    """Every valid criteria set in `criteria_dir()`, and the problems of the files that are not."""
-    folder = criteria_dir()
-    files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
-    sets, problems = [], []
-    for path in files:
-        cs, probs = load_set(path)
-        problems.extend(probs)
-        if cs is not None:
-            sets.append(SetEntry(path, cs))
-    return sets, problems
-
-
-def default_criteria_path() -> Path:
-    """The shipped health study, else the first valid set of the folder, else the mini fixture."""
-    sets, _ = catalogue()
-    for entry in sets:
-        if entry.path.name == DEFAULT_SET:
-            return entry.path
-    return sets[0].path if sets else FALLBACK_SET
-
-
-STAMP_TTL = 2.0  # seconds a folder listing is trusted; pages ask for it many times per run
-_stamps: dict[str, tuple[float, tuple]] = {}
-
-
-def _folder_stamp(folder: Path) -> tuple[tuple[str, float], ...]:
-    """(name, mtime) of every profile in a folder: the cache key that notices edited files."""
-    now = time.monotonic()
-    cached = _stamps.get(str(folder))
-    if cached and now - cached[0] < STAMP_TTL:
-        return cached[1]
-    stamp = tuple((p.name, _mtime(p)) for p in sorted(folder.glob("*.y*ml"))) if folder.is_dir() else ()
-    _stamps[str(folder)] = (now, stamp)
-    return stamp
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _load_providers(
-    criteria_path: str, criteria_mtime: float, folder: str, stamp: tuple
-) -> tuple[list[Provider], list[Problem]]:
-    cs, _ = _load_set(criteria_path, criteria_mtime)
-    if cs is None:
-        return [], []
-    return load_providers(folder, leaf_index(cs), ignore_unknown=True)
-
-
-def providers_for(path: Path) -> tuple[list[Provider], list[Problem]]:
-    """Valid provider profiles of a set (files that fail validation are left out and reported)."""
-    cs, problems = load_set(path)
-    if cs is None:
-        return [], problems
-    try:
-        folder = resolve_providers_dir(cs, None)
-    except LoadError as exc:
-        return [], exc.problems
-    return _load_providers(str(path), _mtime(path), str(folder), _folder_stamp(folder))
-
-
-# --- language --------------------------------------------------------------------------------
-
-
-def browser_lang() -> str:
-    """'fr' or 'en' from the browser (st.context.locale); French when unknown."""
-    try:
-        locale = st.context.locale
-    except Exception:  # noqa: BLE001 - no browser context (bare mode)
-        locale = None
-    return normalize_lang(locale)
-
-
-def get_lang() -> str:
-    """The language in force: the sidebar switch, seeded by ?lang= or the browser locale."""
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = (
-            normalize_lang(st.query_params.get("lang")) if st.query_params.get("lang") else browser_lang()
-        )
-    return normalize_lang(st.session_state[LANG_KEY])
-
-
-# --- state -----------------------------------------------------------------------------------
-
-
-def init_state() -> None:
-    """Fill missing state; on a session's first run, apply the query string (if it fits)."""
+def init_state() -> bool:
+    """Fill missing state; True on a session's first run (when a shared link should be read)."""
     for key, value in _DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = value.copy() if isinstance(value, (dict, list)) else value
-    get_lang()
     if st.session_state.get("wb_initialised"):
-        return
+        return False
     st.session_state["wb_initialised"] = True
     st.session_state["wb_criteria"] = str(default_criteria_path())
-    params = {k: st.query_params.get(k) for k in st.query_params}
-    if any(k in params for k in ("set", "p", "m", "n", "w", "off", "o")):
-        _apply_params(params)
-
-
-def _apply_params(params: dict[str, str]) -> None:
-    lang = get_lang()
-    set_id = params.get("set")
-    if set_id:
-        entry = find_set(set_id)
-        if entry is None:
-            flash("warning", t("app.url.unknown_set", lang, id=set_id))
-            return
-        st.session_state["wb_criteria"] = str(entry.path)
-    cs, _ = load_set(current_criteria_path())
-    providers, _ = providers_for(current_criteria_path())
-    if cs is None:
-        return
-    try:
-        scenario = scenario_from_params(params, cs, [p.id for p in providers])
-    except LoadError as exc:
-        flash(
-            "warning",
-            t("app.url.refused", lang) + "\n\n" + "\n".join(f"- {p.field}: {p.message}" for p in exc.problems),
-        )
-        return
-    apply_scenario(scenario, cs)
-
-
-def find_set(set_id: str) -> SetEntry | None:
-    """A set of the catalogue by id or by file name."""
-    sets, _ = catalogue()
-    return next((e for e in sets if set_id in (e.criteria_set.id, e.path.name, e.path.stem)), None)
+    return True
 
 
 def flash(kind: str, message: str) -> None:
@@ -256,8 +104,6 @@ def current_criteria_set() -> CriteriaSet:
     """The criteria set in force; if its file broke meanwhile, show why and stop the page."""
     cs, problems = load_set(current_criteria_path())
     if cs is None:
-        from ui.widgets import show_problems
-
         show_problems(problems, get_lang())
         st.stop()
     return cs
@@ -334,20 +180,13 @@ def current_study() -> Study:
     cs = current_criteria_set()
     providers, problems = providers_for(path)
     sc = current_scenario()
-    key = (
-        str(path),
-        _mtime(path),
-        _folder_stamp(resolve_providers_dir(cs, None)) if cs.providers else (),
-        _scenario_key(sc),
-    )
+    key = (files_stamp(path, cs), _scenario_key(sc))
     memo = st.session_state.get("_wb_study_memo")
     if memo and memo[0] == key:
         return memo[1]
     try:
         study = build_study(cs, providers, sc, allow_missing=True)
     except WorkbenchError as exc:
-        from ui.widgets import show_problems
-
         show_problems(problems + exc.problems, get_lang())
         st.stop()
     study.problems = problems + study.problems
@@ -420,19 +259,3 @@ def override_for(provider: str, criterion: str) -> Override | None:
         (o for o in st.session_state.get("wb_overrides") or [] if (o.provider, o.criterion) == (provider, criterion)),
         None,
     )
-
-
-# --- query string ----------------------------------------------------------------------------
-
-
-def sync_query_params() -> None:
-    """Mirror the state in the URL (only what differs from the set's defaults)."""
-    cs, _ = load_set(current_criteria_path())
-    if cs is None:
-        return
-    sc = current_scenario()
-    params = scenario_to_params(sc, default_weights(cs))
-    params["lang"] = get_lang()
-    # Sent on every run, not only on change: it is one small message, and a page switch starts
-    # from the page's bare address, so the parameters must be written again anyway.
-    st.query_params.from_dict(params)

@@ -12,35 +12,19 @@ import os
 import pandas as pd
 import streamlit as st
 
-from ui import state
-from ui.widgets import md_escape, weight_controls
+from ui.language import get_lang
+from ui.widgets import md_escape, show_problems, weight_controls
+from ui.workshop_store import workshop_store
+from workbench.errors import WeightsError, WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
-from workbench.study import REPO_ROOT
-from workbench.workshop import (
-    PermissionDenied,
-    RoundClosed,
-    StoreUnavailable,
-    WorkshopStore,
-    default_url,
-    format_code,
-    normalise_code,
-)
+from workbench.workshop import PermissionDenied, RoundClosed, StoreUnavailable, format_code, normalise_code
 
 TOKEN_KEY, VIEW_KEY, CODE_KEY, INFO_KEY = "wsp_token", "wsp_view", "wsp_code", "wsp_info"
 WEIGHT_PREFIX = "wsp_w_"
 STATUS_SECONDS = 4
 TRUST_PROXY_ENV = "WORKBENCH_TRUST_PROXY"
 
-lang = state.get_lang()
-
-
-@st.cache_resource(show_spinner=False)
-def _store(url: str) -> WorkshopStore:
-    return WorkshopStore(url)
-
-
-def store() -> WorkshopStore:
-    return _store(default_url())
+lang = get_lang()
 
 
 def client_key() -> str:
@@ -89,7 +73,7 @@ def join_form() -> None:
                                  help=t("workshop.join.code_help", lang))  # fmt: skip
             if st.form_submit_button(t("workshop.join.continue", lang), type="primary"):
                 try:
-                    st.session_state[INFO_KEY] = store().check_code(code, client_key())
+                    st.session_state[INFO_KEY] = workshop_store().check_code(code, client_key())
                 except PermissionDenied as exc:
                     denied(exc)
                     return
@@ -110,7 +94,7 @@ def join_form() -> None:
                 st.error(t("workshop.join.name_required", lang))
                 return
             try:
-                participant = store().join(st.session_state.get(CODE_KEY) or info["join_code"], name=name,
+                participant = workshop_store().join(st.session_state.get(CODE_KEY) or info["join_code"], name=name,
                                            client_key=client_key())  # fmt: skip
             except PermissionDenied as exc:
                 denied(exc)
@@ -131,7 +115,7 @@ def join_form() -> None:
 def load_view(token: str) -> dict | None:
     """Fresh view from the database, else the last one seen (so the weights stay editable)."""
     try:
-        view = store().participant_view(token)
+        view = workshop_store().participant_view(token)
     except StoreUnavailable as exc:
         unreachable(exc)
         return st.session_state.get(VIEW_KEY)
@@ -145,7 +129,7 @@ def load_view(token: str) -> dict | None:
 
 def send(token: str, weights: dict[str, float]) -> None:
     try:
-        receipt = store().submit_ballot(token, weights)
+        receipt = workshop_store().submit_ballot(token, weights)
     except StoreUnavailable as exc:
         unreachable(exc)
         st.warning(t("workshop.join.unsent", lang))
@@ -154,8 +138,11 @@ def send(token: str, weights: dict[str, float]) -> None:
         view = st.session_state.get(VIEW_KEY) or {}
         st.warning(t("workshop.join.closed", lang, round=view.get("round", "")))
         return
-    except ValueError as exc:
-        st.error(str(exc) if "zero" not in str(exc) else t("app.weights.all_zero", lang))
+    except WeightsError:
+        st.error(t("app.weights.all_zero", lang))
+        return
+    except ValueError as exc:  # a ballot the engine refuses for another reason: its own sentence
+        st.error(str(exc))
         return
     except PermissionDenied:
         st.error(t("workshop.join.invalid", lang))
@@ -201,7 +188,7 @@ def my_ballot(view: dict, cs, names: dict[str, str]) -> None:
 def status(token: str) -> None:
     """Round state and, once revealed, the group's results; refreshed on a timer."""
     try:
-        view = store().participant_view(token)
+        view = workshop_store().participant_view(token)
     except (StoreUnavailable, PermissionDenied):
         view = st.session_state.get(VIEW_KEY)
     if not view:
@@ -213,11 +200,11 @@ def status(token: str) -> None:
     if not group or not group.get("ballots"):
         st.caption(t("workshop.join.group_hidden", lang))
         return
-    study = store().study(view["criteria_path"])
+    study = workshop_store().study(view["criteria_path"])
     leaf_names = {leaf.id: leaf.name.get(lang) for leaf in study.criteria_set.leaves()}
     kw = group["consensus"]["kendall_w"]
-    st.caption(f"{t('workshop.metric.submitted', lang)} : {group['ballots']} · {t('workshop.metric.consensus', lang)} : "
-               + ("—" if kw is None else fmt_number(kw, lang, 2)))  # fmt: skip
+    consensus = "—" if kw is None else fmt_number(kw, lang, 2)
+    st.caption(t("workshop.join.group_summary", lang, ballots=group["ballots"], consensus=consensus))
     left, right = st.columns(2)
     left.dataframe(
         pd.DataFrame(
@@ -240,12 +227,12 @@ def ballot_page(token: str) -> None:
     view = load_view(token)
     if view is None:
         return
-    cs, problems = state.load_set(REPO_ROOT / view["criteria_path"])
-    if cs is None:
-        from ui.widgets import show_problems
-
-        show_problems(problems, lang)
+    try:
+        study = workshop_store().study(view["criteria_path"])
+    except WorkbenchError as exc:  # the set or every profile broke since the workshop began
+        show_problems(exc.problems, lang)
         return
+    cs = study.criteria_set
     st.subheader(md_escape(view["title"]))
     if view.get("name"):
         st.caption(md_escape(t("workshop.join.welcome", lang, name=view["name"])))
@@ -260,11 +247,7 @@ def ballot_page(token: str) -> None:
         st.success(flash)
     if not view["round_open"]:
         st.warning(t("workshop.join.closed", lang, round=view["round"]))
-    try:
-        names = {p.id: p.name.get(lang) for p in store().study(view["criteria_path"]).providers}
-    except Exception:  # noqa: BLE001 - provider files broken: ids still identify the options
-        names = {}
-    my_ballot(view, cs, names)
+    my_ballot(view, cs, {p.id: p.name.get(lang) for p in study.providers})
     st.divider()
     status(token)
     st.button(t("workshop.join.leave", lang), on_click=_leave, key="wsp_leave")
@@ -274,7 +257,7 @@ def main() -> None:
     st.title(t("workshop.join.title", lang))
     token = st.session_state.get(TOKEN_KEY)
     try:
-        store()
+        workshop_store()
     except StoreUnavailable as exc:
         unreachable(exc)
         if not token:

@@ -7,45 +7,36 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import segno
 import streamlit as st
 
 from ui import state
+from ui.language import get_lang
+from ui.study_files import catalogue
 from ui.widgets import md_escape, provider_colors, show_problems
+from ui.workshop_store import workshop_store
 from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
-from workbench.study import REPO_ROOT
-from workbench.workshop import (
-    PermissionDenied,
-    StoreUnavailable,
-    WorkshopStore,
-    default_url,
-    format_code,
-    leaf_to_node_weights,
-)
+from workbench.workshop import PermissionDenied, StoreUnavailable, WorkshopStore, format_code, leaf_to_node_weights
 from workbench.workshop import export as ws_export
+from workbench.workshop.studies import resolve_stored
 
 REFRESH_SECONDS = 2
 PUBLIC_URL_ENV = "WORKBENCH_PUBLIC_URL"  # set behind a proxy: the address participants reach
 TOKEN_KEY, ID_KEY = "wsf_token", "wsf_id"
 KINDS = ("mean", "geometric", "median")
 
-lang = state.get_lang()
-
-
-@st.cache_resource(show_spinner=False)
-def _store(url: str) -> WorkshopStore:
-    return WorkshopStore(url)
+lang = get_lang()
 
 
 def store() -> WorkshopStore:
     """The shared store for the configured database; an unusable address stops the page with a sentence."""
     try:
-        return _store(default_url())
+        return workshop_store()
     except StoreUnavailable as exc:
         st.error(t("workshop.unreachable", lang, reason=str(exc)))
         st.stop()
@@ -71,8 +62,6 @@ def _token_from_link(text: str) -> str:
     """A pasted facilitator link (…?ws=…&token=…) or a bare token."""
     text = text.strip()
     if "token=" in text:
-        from urllib.parse import parse_qs
-
         return (parse_qs(urlsplit(text).query).get("token") or [""])[0]
     return text
 
@@ -99,7 +88,7 @@ def create_or_resume() -> None:
     col_new, col_resume = st.columns(2, gap="large")
     with col_new:
         st.subheader(t("workshop.create.header", lang))
-        sets, _ = state.catalogue()
+        sets, _ = catalogue()
         paths = [e.path for e in sets] or [state.current_criteria_path()]
         names = {e.path: e.criteria_set.name.get(lang) for e in sets}
         current = state.current_criteria_path()
@@ -347,7 +336,7 @@ def export_section(token: str, info: dict) -> None:
 def use_in_compare(results: dict, cs, kind: str) -> None:
     """Make the aggregate the weights in force (switching to the workshop's criteria set) and
     leave a summary for the Reports page in st.session_state['wb_workshop']."""
-    path = (REPO_ROOT / results["workshop"]["criteria_path"]).resolve()
+    path = resolve_stored(results["workshop"]["criteria_path"]).resolve()
     if Path(state.current_criteria_path()).resolve() != path:
         state.reset_for_set(path)
     state.set_weights(leaf_to_node_weights(cs, results["aggregate"][kind]))

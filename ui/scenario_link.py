@@ -1,0 +1,54 @@
+"""A shared link reopens the same view: the scenario travels in the query string, read on a
+session's first run and written back at the end of every run (workbench.files.scenario_io
+defines the parameters)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.language import get_lang
+from ui.study_files import find_set, load_set, providers_for
+from workbench.errors import LoadError
+from workbench.files.scenario_io import PARAM_KEYS, scenario_from_params, scenario_to_params
+from workbench.i18n import t
+
+
+def open_link() -> None:
+    """Apply the query string to the session, when it carries a scenario; a part that does not
+    fit the study is ignored with a warning naming it."""
+    params = {k: st.query_params.get(k) for k in st.query_params}
+    if not any(k in params for k in PARAM_KEYS):
+        return
+    lang = get_lang()
+    set_id = params.get("set")
+    if set_id:
+        entry = find_set(set_id)
+        if entry is None:
+            state.flash("warning", t("app.url.unknown_set", lang, id=set_id))
+            return
+        st.session_state["wb_criteria"] = str(entry.path)
+    path = state.current_criteria_path()
+    cs, _ = load_set(path)
+    if cs is None:
+        return
+    providers, _ = providers_for(path)
+    try:
+        scenario = scenario_from_params(params, cs, [p.id for p in providers])
+    except LoadError as exc:
+        problems = "\n".join(f"- {p.field}: {p.message}" for p in exc.problems)
+        state.flash("warning", t("app.url.refused", lang) + "\n\n" + problems)
+        return
+    state.apply_scenario(scenario, cs)
+
+
+def sync_query_params() -> None:
+    """Mirror the state in the URL (only what differs from the set's defaults)."""
+    cs, _ = load_set(state.current_criteria_path())
+    if cs is None:
+        return
+    params = scenario_to_params(state.current_scenario(), state.default_weights(cs))
+    params["lang"] = get_lang()
+    # Sent on every run, not only on change: it is one small message, and a page switch starts
+    # from the page's bare address, so the parameters must be written again anyway.
+    st.query_params.from_dict(params)
