@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-LANGS = ("fr", "en")
 METHODS = ("weighted-sum", "weighted-product", "topsis", "promethee-ii", "vikor")
 NORMALIZATIONS = ("scale", "minmax", "vector", "max", "sum", "linear")
 PREFERENCE_FUNCTIONS = ("usual", "u-shape", "v-shape", "level", "linear", "gaussian")

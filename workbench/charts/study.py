@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import fmt_number, fmt_percent, t
+from ..methods import method_label
 from ..model import CriteriaSet
 from .common import CHART_WIDTH, LABEL_LIMIT, PALETTE, color_scale, finish, provider_colors, provider_names
 
@@ -225,9 +226,9 @@ def methods_chart(
     """Rank of every provider under each method (a bump chart; rank 1 at the top)."""
     names = provider_names(study, lang)
     methods = list(comparison["ranks"])
-    labels = [t(f"method.{m}", lang) for m in methods]
+    labels = [method_label(m, lang) for m in methods]
     rows = [
-        {"method": t(f"method.{m}", lang), "provider": names[pid], "rank": rank}
+        {"method": method_label(m, lang), "provider": names[pid], "rank": rank}
         for m in methods
         for pid, rank in comparison["ranks"][m].items()
         if pid in names
