@@ -109,7 +109,6 @@ def test_every_page_renders_in_both_languages(mini_dir, name, lang):
     assert at.sidebar.radio(key="wb_lang").value == lang
 
 
-@pytest.mark.skipif(not HEALTH.is_file(), reason="shipped health study not present yet")
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_shipped_health_study_every_page(monkeypatch, lang):
     monkeypatch.delenv("WORKBENCH_CRITERIA_DIR", raising=False)

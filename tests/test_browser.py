@@ -77,7 +77,6 @@ def test_weight_language_download_screenshot(browser, streamlit_server, mini_cri
         context.close()
 
 
-@pytest.mark.skipif(not HEALTH.is_file(), reason="shipped health study not present yet")
 def test_shipped_study_screenshots(browser, streamlit_server, artifacts_dir):
     """The default app on the shipped health study, for a person to look at."""
     from playwright.sync_api import expect

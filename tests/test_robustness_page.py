@@ -96,7 +96,6 @@ def test_settings_change_the_analysis(fixture_app):
     assert _title(sweep) == "Score selon le poids de « Prix »"
 
 
-@pytest.mark.skipif(not HEALTH.is_file(), reason="shipped health study not present")
 def test_page_on_the_shipped_health_study(monkeypatch):
     import streamlit as st
 

@@ -1,6 +1,6 @@
 """Column normalisations of a decision matrix (pure numpy); the result is always higher-is-better.
 
-Formulas follow research/mcda-conventions.md and pymcdm 1.4's `normalizations` module, whose
+Formulas are those of docs/methods.md and pymcdm 1.4's `normalizations` module, whose
 numbers they reproduce (Jahan & Edwards 2015, "A state-of-the-art survey on the influence of
 normalization techniques in ranking", Materials & Design 65).
 """

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import WeightsError
 from .model import CriteriaSet, Criterion
 
-# Random-index tables for the AHP consistency ratio (mcda-anchors.md §3.1.1); n = 1..15.
+# Random-index tables for the AHP consistency ratio (sources in docs/methods.md); n = 1..15.
 RI_TABLES: dict[str, tuple[float, ...]] = {
     "saaty-1980": (0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59),
     "tummala-ling-1998": (

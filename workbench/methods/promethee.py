@@ -20,7 +20,7 @@ USUAL = Preference()
 
 
 def preference(d: np.ndarray, pref: Preference) -> np.ndarray:
-    """P(d) for d in criterion units; 0 for d ≤ 0 (table in mcda-conventions.md)."""
+    """P(d) for d in criterion units; 0 for d ≤ 0 (table in docs/methods.md)."""
     q, p, s = pref.q, pref.p, pref.s
     f = pref.function
     if f == "usual":
