@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from ui.widgets import md_escape, safe_url
+from workbench.cli import main as cli_main
 from workbench.evaluate import evaluate
 from workbench.study import load_study
 from workbench.weights import rebalance_locked
@@ -175,7 +174,14 @@ def test_changing_a_weight_changes_the_ranking_as_the_engine_says(mini_dir):
     assert [int(r["rank"]) for r in rows] == [r.rank for r in ev.results]
 
 
-def test_weights_match_the_cli_subprocess(mini_dir):
+def cli_json(capsys, *args: str) -> dict:
+    """`python -m workbench ARGS` in-process (the same `main`), its JSON output parsed."""
+    capsys.readouterr()
+    assert cli_main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_weights_match_the_cli(mini_dir, capsys):
     at = app("en")
     at.run()
     page(at, "weights")
@@ -185,12 +191,8 @@ def test_weights_match_the_cli_subprocess(mini_dir):
     rows = ranking(at)
     weights = at.session_state["wb_weights"]
     args = [f"{k}={v:g}" for k, v in weights.items()]
-    out = subprocess.run(
-        [sys.executable, "-m", "workbench", "evaluate", "--criteria", str(mini_dir / "mini.yaml"),
-         "--format", "json", "--lang", "en", "--weights", *args],  # fmt: skip
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
-    cli = json.loads(out.stdout)["results"]
+    cli = cli_json(capsys, "evaluate", "--criteria", str(mini_dir / "mini.yaml"), "--format", "json", "--lang", "en",
+                   "--weights", *args)["results"]  # fmt: skip
     assert [r["name"] for r in rows] == [r["name"] for r in cli]
     assert [float(r["score"]) for r in rows] == pytest.approx([r["score"] for r in cli], abs=6e-4)
 
@@ -425,7 +427,7 @@ def _write(folder: Path, text: bytes) -> Path:
     return path
 
 
-def test_scenario_download_round_trips(mini_dir):
+def test_scenario_download_round_trips(mini_dir, capsys):
     at = app("en")
     at.run()
     at.toggle(key="mh_exposure").set_value(False).run()
@@ -438,13 +440,10 @@ def test_scenario_download_round_trips(mini_dir):
     assert at.download_button(key="scn_download").label.startswith("Download")
     # The saved file drives the CLI to the same ranking as the app.
     path = _write(mini_dir, text.encode())
-    out = subprocess.run(
-        [sys.executable, "-m", "workbench", "evaluate", "--criteria", str(mini_dir / "mini.yaml"), "--scenario",
-         str(path), "--format", "json", "--lang", "en"],  # fmt: skip
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
+    cli = cli_json(capsys, "evaluate", "--criteria", str(mini_dir / "mini.yaml"), "--scenario", str(path),
+                   "--format", "json", "--lang", "en")  # fmt: skip
     page(at, "compare")
-    assert [r["name"] for r in ranking(at)] == [r["name"] for r in json.loads(out.stdout)["results"]]
+    assert [r["name"] for r in ranking(at)] == [r["name"] for r in cli["results"]]
 
 
 # --- URL ---------------------------------------------------------------------------------------
