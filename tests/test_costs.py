@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
 
 from workbench import sampling
+from workbench.cli import main
 from workbench.costs import (
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON,
+    MIN_DISCOUNT_RATE,
+    MIN_HORIZON,
     Amount,
     CostsError,
     CostSettings,
@@ -18,10 +26,15 @@ from workbench.costs import (
     crossover_year,
     npv_batch,
     parse_costs,
+    resolve_cost_settings,
     sample_npv,
     tco,
     tco_report,
+    tco_table,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
 
 # The example profile from the cost model's documentation.
 EXAMPLE = {
@@ -624,3 +637,107 @@ def test_crossovers_lists_each_crossing_pair_once():
     # cheap start, dear running costs vs dear start, cheap running: cumulative 1,6,11 vs 5,6,7 -> cross in year 2
     results = {"a": result([1, 5, 5]), "b": result([5, 1, 1]), "c": result([9, 0, 0])}
     assert crossovers(results) == [("a", "b", 2), ("a", "c", 2)]
+
+
+# --------------------------------------------------------------------------- one range, one merge, one table
+
+
+@pytest.mark.parametrize(
+    ("horizon", "rate", "ok"),
+    [
+        (MIN_HORIZON, MIN_DISCOUNT_RATE, True),
+        (MAX_HORIZON, MAX_DISCOUNT_RATE, True),
+        (60, 0.03, True),
+        (MIN_HORIZON - 1, 0.03, False),
+        (MAX_HORIZON + 1, 0.03, False),
+        (15, MIN_DISCOUNT_RATE - 0.001, False),
+        (15, MAX_DISCOUNT_RATE + 0.001, False),
+    ],
+)
+def test_the_settings_range_is_the_constants(horizon: int, rate: float, ok: bool) -> None:
+    if ok:
+        assert CostSettings(horizon=horizon, discount_rate=rate).horizon == horizon
+    else:
+        with pytest.raises(CostsError):
+            CostSettings(horizon=horizon, discount_rate=rate)
+
+
+def test_resolve_cost_settings_layers_in_order() -> None:
+    criteria_set = {"horizon": 10, "discount_rate": 0.05, "fx": {"EUR": 1.5}, "criteria": []}
+    scenario = {"horizon": 60, "fx": {"USD": 1.35}}
+    merged = resolve_cost_settings(criteria_set, scenario, {"discount_rate": 0.0})
+    assert merged == CostSettings(horizon=60, discount_rate=0.0, currency="CAD", fx={"EUR": 1.5, "USD": 1.35})
+    assert resolve_cost_settings() == CostSettings()
+    assert resolve_cost_settings(criteria_set).horizon == 10
+    # A layer that changes the currency drops the rates of the layers before it.
+    assert resolve_cost_settings(criteria_set, {"currency": "EUR"}).fx == {}
+
+
+def test_resolve_cost_settings_names_the_bad_layer() -> None:
+    with pytest.raises(CostsError) as info:
+        resolve_cost_settings({"horizon": 10}, None, {"horizon": 0})
+    assert info.value.problems == [("horizon", "must be between 1 and 100 years, got 0 (in the override settings)")]
+
+
+def test_tco_table_prices_every_option_and_keeps_the_priceable_ones() -> None:
+    options = [
+        ("eur", parse_costs({"currency": "EUR", "one_off": {"x": 1}})),
+        ("none", None),
+        ("rent", parse_costs({"annual": {"subscription": 30}})),
+        ("build", parse_costs({"one_off": {"build": 100}, "annual": {"run": 10}})),
+    ]
+    table = tco_table(options, CostSettings(horizon=10, discount_rate=0.0))
+    # No fx rate for EUR: reported, the others priced all the same.
+    assert list(table.results) == ["rent", "build"]
+    assert [(option, path) for option, path, _ in table.problems] == [("eur", "fx.EUR")]
+    # rent: 30 * 10 = 300; build: 100 + 10 * 10 = 200
+    assert [(option, r.npv) for option, r in table.ranked()] == [("build", 200.0), ("rent", 300.0)]
+    with pytest.raises(CostsError) as info:
+        table.raise_problems()
+    assert info.value.problems[0][1].startswith("eur: no exchange rate from EUR into CAD")
+
+
+def test_cli_tco_takes_the_range_from_the_engine(capsys) -> None:
+    mini = str(MINI / "criteria.yaml")
+    assert main(["tco", "--criteria", mini, "--horizon", str(MAX_HORIZON + 1)]) == 2
+    assert f"horizon: must be between {MIN_HORIZON} and {MAX_HORIZON} years, got {MAX_HORIZON + 1}" in (
+        capsys.readouterr().err
+    )
+    assert main(["tco", "--criteria", mini, "--horizon", "60", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["horizon"] == 60
+
+
+# --------------------------------------------------------------------------- the Costs page
+
+
+def test_costs_page_shows_a_60_year_horizon_and_keeps_it(tmp_path, monkeypatch) -> None:
+    """The page's inputs offer the engine's ranges: a set's 60 years shows as 60 and survives an edit."""
+    shutil.copytree(MINI / "providers", tmp_path / "providers")
+    text = (MINI / "criteria.yaml").read_text(encoding="utf-8")
+    text = text.replace("providers: tests/fixtures/mini/providers", f"providers: {tmp_path / 'providers'}")
+    (tmp_path / "criteria").mkdir()
+    (tmp_path / "criteria" / "mini.yaml").write_text(text.replace("horizon: 10", "horizon: 60"), encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(tmp_path / "criteria"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page(str(ROOT / "ui" / "pages" / "costs.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    horizon, rate = at.number_input(key="cost_horizon"), at.number_input(key="cost_rate")
+    assert (horizon.value, horizon.min, horizon.max) == (60, MIN_HORIZON, MAX_HORIZON)
+    assert (rate.value, rate.min, rate.max) == (5.0, MIN_DISCOUNT_RATE * 100, MAX_DISCOUNT_RATE * 100)
+    assert any(c.value.startswith("Over 60 years, discounted at 5.0%") for c in at.caption)
+
+    rate.set_value(4.0).run()
+    # Only the rate was touched: the horizon stays the set's 60 years.
+    assert at.session_state["wb_cost_settings"] == {"discount_rate": 0.04}
+    assert at.number_input(key="cost_horizon").value == 60
+    settings = CostSettings(horizon=60, discount_rate=0.04, fx={"EUR": 1.5})
+    alpha = tco(parse_costs({"one_off": {"migration_in": 10}, "annual": {"licences": {"low": 4, "likely": 5, "high": 8}},
+                             "exit": 2}), settings)  # fmt: skip
+    shown = at.dataframe[0].value
+    assert shown[shown["Option"] == "Alpha"].iloc[0]["Net present value"] == f"{alpha.npv:,.1f}"
+
+    at.number_input(key="cost_horizon").set_value(MAX_HORIZON).run()
+    assert at.session_state["wb_cost_settings"] == {"discount_rate": 0.04, "horizon": MAX_HORIZON}
+    assert any(c.value.startswith(f"Over {MAX_HORIZON} years") for c in at.caption)

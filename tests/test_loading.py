@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.costs import MAX_HORIZON, MIN_HORIZON, Amount
 from workbench.errors import LoadError
 from workbench.files.loading import load_criteria_set, parse_scenario, provider_from_doc
 from workbench.files.yamlfile import parse_yaml
@@ -237,7 +238,114 @@ def test_billion_laughs_is_fast():
     assert result.returncode == 0, result.stderr
 
 
-def test_problem_json_roundtrip_is_plain():
+def test_yaml_errors_name_their_line_and_serialise_plainly():
+    # A control character on line 3: the reader reports a character offset, turned into its line.
     with pytest.raises(LoadError) as info:
-        parse_yaml("a: [", "f.yaml")
-    assert json.dumps([str(p) for p in info.value.problems])
+        parse_yaml("id: x\nname: ok\nsummary: bad \x07 char\n", "f.yaml")
+    assert json.loads(json.dumps([p.to_json() for p in info.value.problems])) == [
+        {
+            "file": "f.yaml",
+            "line": 3,
+            "field": "",
+            "code": "error",
+            "severity": "error",
+            "message": "YAML error: character '\\x07' (U+0007) is not allowed",
+        }
+    ]
+    with pytest.raises(LoadError) as info:
+        parse_yaml("id: x\nname: X\nscores: {a: [1, 2\n", "g.yaml")
+    assert [(p.file, p.line) for p in info.value.problems] == [("g.yaml", 4)]
+    assert str(info.value.problems[0]).startswith("g.yaml:4: YAML syntax error: ")
+
+
+# --- costs: the same checker, every problem on its own line ------------------------------------
+
+BAD_COSTS = """\
+id: delta
+name: Delta
+costs:
+  currency: cad
+  one_off:
+    migration: -2
+  annual:
+    licences:
+      m365: 3
+      low: 1
+    2025: -4
+    "2026": {low: 3, likely: 2, high: 1}
+    hosting: {low: 1, likely: 2, high: 3, mode: 2}
+    exit: 1
+  escalation: -1
+  exit: true
+  sources:
+    - {url: "https://example.org"}
+  colour: red
+"""
+
+
+def test_cost_block_problems_are_on_their_own_lines():
+    with pytest.raises(LoadError) as info:
+        provider_from_doc(parse_yaml(BAD_COSTS, "delta.yaml"))
+    got = sorted((p.line, p.field, p.message) for p in info.value.problems)
+    assert got == [
+        (4, "costs.currency", "must be a 3-letter uppercase currency code such as CAD, EUR or USD, got 'cad'"),
+        (6, "costs.one_off.migration", "must not be negative, got -2"),
+        (8, "costs.annual.licences", "a range needs low, likely and high; missing likely, high"),
+        (9, "costs.annual.licences.m365", "unknown key 'm365' (expected one of: high, likely, low)"),
+        (11, "costs.annual.2025", "must not be negative, got -4"),
+        (12, "costs.annual.2026", "likely (2) must not exceed high (1)"),
+        (12, "costs.annual.2026", "low (3) must not exceed likely (2)"),
+        (13, "costs.annual.hosting.mode", "unknown key 'mode' (expected one of: high, likely, low)"),
+        (14, "costs.annual.exit", "'exit' is reserved for costs.exit; rename the item"),
+        (15, "costs.escalation", "must be greater than -1, got -1"),
+        (16, "costs.exit", "must be a number, got a boolean True"),
+        (18, "costs.sources[0]", "missing required field 'title'"),
+        (
+            19,
+            "costs.colour",
+            "unknown key 'colour' (expected one of: annual, currency, escalation, exit, one_off, sources)",
+        ),
+    ]
+    assert "delta.yaml:11: costs.annual.2025: must not be negative, got -4" in str(info.value)
+
+
+def test_numeric_item_names_and_duplicate_items_in_a_cost_block():
+    text = 'id: d\nname: D\ncosts:\n  annual:\n    2025: 3\n    "2026": 4\n    2025: 5\n'
+    with pytest.raises(LoadError) as info:
+        provider_from_doc(parse_yaml(text, "d.yaml"))
+    assert [str(p) for p in info.value.problems] == ["d.yaml:7: costs.annual.2025: duplicate key"]
+    provider = provider_from_doc(parse_yaml(text.replace("    2025: 5\n", ""), "d.yaml"))
+    assert provider.costs.annual == {"2025": Amount(3, 3, 3), "2026": Amount(4, 4, 4)}
+    assert provider.costs.line == 3  # no currency: the block's own line
+
+
+def test_numeric_score_keys_are_named_on_their_line():
+    cs = load_criteria_set(MINI / "criteria.yaml")
+    doc = parse_yaml("id: x\nname: X\nscores:\n  exposure: 3\n  2025: 1\n", "x.yaml")
+    with pytest.raises(LoadError) as info:
+        provider_from_doc(doc, {leaf.id: leaf for leaf in cs.leaves()})
+    assert [str(p) for p in info.value.problems] == [
+        "x.yaml:5: scores.2025: unknown criterion '2025' (not a leaf of the criteria set)"
+    ]
+
+
+def test_cost_settings_of_sets_and_scenarios_are_checked_on_their_lines(tmp_path):
+    text = (
+        (MINI / "criteria.yaml")
+        .read_text()
+        .replace("horizon: 10", "horizon: 150")
+        .replace("{EUR: 1.5}", "{EUR: 1.5, CAD: 2}")
+    )
+    with pytest.raises(LoadError) as info:
+        load_criteria_set(write(tmp_path, "set.yaml", text))
+    assert sorted((p.line, p.field, p.message) for p in info.value.problems) == [
+        (4, "horizon", f"must be between {MIN_HORIZON} and {MAX_HORIZON} years, got 150"),
+        (7, "fx.CAD", "is the study currency, so its rate must be 1, got 2"),
+    ]
+    with pytest.raises(LoadError) as info:
+        parse_scenario("title: T\ndiscount_rate: 1.5\nfx:\n  EUR: -1\n  euro: 2\n", "s.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "s.yaml:2: discount_rate: must be between -0.99 and 1 (-99% to 100%), got 1.5",
+        "s.yaml:4: fx.EUR: must be a positive number, got -1",
+        "s.yaml:5: fx.euro: must be a 3-letter uppercase currency code such as CAD, EUR or USD, got 'euro'",
+    ]

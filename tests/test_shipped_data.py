@@ -120,3 +120,18 @@ def test_eu_framework_weights_are_as_published():
     expected = dict(zip([f"sov-{i}" for i in range(1, 9)], [15, 10, 10, 15, 20, 15, 10, 5], strict=True))
     assert weights == pytest.approx({k: v / 100 for k, v in expected.items()})
     assert all(leaf.scale.ordinal and len(leaf.scale.levels) == 5 for leaf in study.leaves)
+
+
+# The sets whose ranking reads the cost model (a `source: tco` leaf) must price every option.
+TCO_SETS = ["health-data-sovereignty"]
+
+
+@pytest.mark.parametrize("set_id", TCO_SETS)
+def test_every_cost_model_prices_under_its_set(set_id):
+    """Each profile's cost block has an exchange rate in the set, and yields one flow a year."""
+    study = load_study(ROOT / "criteria" / f"{set_id}.yaml")
+    assert any(leaf.source == "tco" for leaf in study.leaves)
+    table = study.tco_table()
+    assert table.problems == []
+    assert set(table.results) == {p.id for p in study.providers if p.costs is not None}
+    assert all(len(r.by_year) == study.cost_settings().horizon + 1 and r.npv > 0 for r in table.results.values())

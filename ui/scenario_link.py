@@ -9,8 +9,7 @@ import streamlit as st
 from ui import state
 from ui.language import get_lang
 from ui.study_files import find_set, load_set, providers_for
-from workbench.errors import LoadError
-from workbench.files.scenario_io import PARAM_KEYS, scenario_from_params, scenario_to_params
+from workbench.files.scenario_io import PARAM_KEYS, LinkError, scenario_from_params, scenario_to_params
 from workbench.i18n import t
 
 
@@ -35,10 +34,10 @@ def open_link() -> None:
     providers, _ = providers_for(path)
     try:
         scenario = scenario_from_params(params, cs, [p.id for p in providers])
-    except LoadError as exc:
+    except LinkError as exc:
         problems = "\n".join(f"- {p.field}: {p.message}" for p in exc.problems)
         state.flash("warning", t("app.url.refused", lang) + "\n\n" + problems)
-        return
+        scenario = exc.scenario  # the parts that fit
     state.apply_scenario(scenario, cs)
 
 

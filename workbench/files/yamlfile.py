@@ -118,7 +118,10 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         raise LoadError([Problem(file, line, "", f"YAML syntax error: {message}")]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
-        raise LoadError([Problem(file, line, "", f"YAML error: character {exc.character!r} is not allowed")]) from None
+        # libyaml gives the character's code, the pure-Python reader the character itself.
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        message = f"YAML error: character {char!r} (U+{ord(char[:1] or ' '):04X}) is not allowed"
+        raise LoadError([Problem(file, line, "", message)]) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise LoadError([Problem(file, 1, "", f"YAML error: {exc}")]) from None
     finally:
