@@ -19,7 +19,6 @@ from workbench.files.scenario_io import (
     LinkError,
     params_to_data,
     scenario_from_params,
-    scenario_from_yaml,
     scenario_to_data,
     scenario_to_params,
     scenario_to_yaml,
@@ -58,7 +57,7 @@ def same(a: Scenario, b: Scenario) -> None:
 def test_yaml_round_trip():
     sc = full()
     text = scenario_to_yaml(sc)
-    back = scenario_from_yaml(text, "saved.yaml", CS, IDS)
+    back = parse_scenario(text, "saved.yaml", CS, IDS)
     same(sc, back)
     assert back.notes == sc.notes and back.title == "Essai" and back.cost_settings == sc.cost_settings
 

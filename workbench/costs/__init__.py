@@ -31,7 +31,7 @@ from .kernels import cash_flows, discount_factors, npv_batch
 from .pricing import crossover_year, crossovers, exchange_rate, sample_npv, tco
 from .settings import CostSettings, resolve_cost_settings
 from .table import TcoTable, tco_report, tco_table
-from .validation import check_costs, check_settings, parse_costs
+from .validation import parse_costs
 
 __all__ = [
     "DEFAULT_CURRENCY",
@@ -49,8 +49,6 @@ __all__ = [
     "TcoResult",
     "TcoTable",
     "cash_flows",
-    "check_costs",
-    "check_settings",
     "crossover_year",
     "crossovers",
     "discount_factors",

@@ -7,22 +7,16 @@ of a file are reported at once.
 
 from __future__ import annotations
 
-from .checker import ID_PATTERN, MAX_TEXT, Checker
 from .criteria import criteria_set_from_doc, load_criteria_set
-from .providers import load_provider, load_providers, provider_files, provider_from_doc
+from .providers import load_providers, provider_from_doc
 from .scenarios import load_scenario, parse_scenario, scenario_from_doc
 
 __all__ = [
-    "ID_PATTERN",
-    "MAX_TEXT",
-    "Checker",
     "criteria_set_from_doc",
     "load_criteria_set",
-    "load_provider",
     "load_providers",
-    "parse_scenario",
-    "provider_files",
-    "provider_from_doc",
     "load_scenario",
+    "parse_scenario",
+    "provider_from_doc",
     "scenario_from_doc",
 ]

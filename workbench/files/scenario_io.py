@@ -25,7 +25,7 @@ import yaml
 
 from ..costs.data import SETTING_KEYS
 from ..errors import LoadError, Problem
-from ..model import CriteriaSet, Override, Scenario
+from ..model import CriteriaSet, Scenario
 from .scenarios import parse_scenario
 
 # Link parameter -> the scenario field it carries: the one list of what a shared link holds.
@@ -89,17 +89,10 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as a YAML document that `parse_scenario` / `--scenario` read back unchanged."""
+    """The scenario as a YAML document that `scenarios.parse_scenario` / `--scenario` read back unchanged."""
     header = "# Scenario saved by the alternatives evaluation workbench.\n"
     body = yaml.safe_dump(scenario_to_data(scenario), allow_unicode=True, sort_keys=False, width=100)
     return header + body
-
-
-def scenario_from_yaml(
-    text: str, name: str, criteria_set: CriteriaSet | None = None, provider_ids: Iterable[str] | None = None
-) -> Scenario:
-    """Parse and check an uploaded scenario; raises `LoadError` naming `name`, line and field."""
-    return parse_scenario(text, name, criteria_set, provider_ids)
 
 
 def scenario_to_params(scenario: Scenario, default_weights: Mapping[str, float] | None = None) -> dict[str, str]:
@@ -242,7 +235,3 @@ def _link_problem(problem: Problem) -> Problem:
     param = _PARAM_OF.get(_top_field(problem.field))
     where = f" (link parameter {param})" if param else ""
     return Problem("URL", 1, problem.field, problem.message + where)
-
-
-def override_key(override: Override) -> tuple[str, str]:
-    return (override.provider, override.criterion)
