@@ -94,8 +94,8 @@ def join_form() -> None:
                 st.error(t("workshop.join.name_required", lang))
                 return
             try:
-                participant = workshop_store().join(st.session_state.get(CODE_KEY) or info["join_code"], name=name,
-                                           client_key=client_key())  # fmt: skip
+                code = st.session_state.get(CODE_KEY) or info["join_code"]
+                participant = workshop_store().join(code, name=name, client_key=client_key())
             except PermissionDenied as exc:
                 denied(exc)
                 return
