@@ -5,18 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..costs import (
-    DEFAULT_DISCOUNT_RATE,
-    DEFAULT_HORIZON,
-    MAX_DISCOUNT_RATE,
-    MAX_HORIZON,
-    MIN_DISCOUNT_RATE,
-    MIN_HORIZON,
-    CostsError,
-    CostSettings,
-    resolve_cost_settings,
-    tco_table,
-)
+from ..costs import CostsError, CostSettings, resolve_cost_settings, tco_table
+from ..costs import data as limits
 from ..errors import LoadError, Problem
 from ..files.criteria import load_criteria_set
 from ..files.providers import load_providers
@@ -32,13 +22,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--criteria", metavar="FILE", help="criteria set giving horizon, discount rate, currency, fx")
     p.add_argument("--scenario", metavar="FILE", help="scenario overriding those settings and the providers")
     p.add_argument(
-        "--horizon", type=int, metavar="N", help=f"years, {MIN_HORIZON} to {MAX_HORIZON} (default {DEFAULT_HORIZON})"
+        "--horizon",
+        type=int,
+        metavar="N",
+        help=f"years, {limits.MIN_HORIZON} to {limits.MAX_HORIZON} (default {limits.DEFAULT_HORIZON})",
     )
     p.add_argument(
         "--discount-rate",
         type=float,
         metavar="R",
-        help=f"a fraction from {MIN_DISCOUNT_RATE:g} to {MAX_DISCOUNT_RATE:g}, e.g. {DEFAULT_DISCOUNT_RATE} for 3 %%",
+        help=f"a fraction from {limits.MIN_DISCOUNT_RATE:g} to {limits.MAX_DISCOUNT_RATE:g}, e.g. 0.03 for 3 %%",
     )
     p.add_argument("--samples", type=int, default=0, metavar="N", help="Monte Carlo draws for P10/P50/P90")
     p.add_argument("--seed", type=int, default=0, metavar="S")
