@@ -30,10 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw each score within its range (uniform or triangular) or keep it fixed")  # fmt: skip
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("fr", "en"), default="en", help="language of the verdict (table format)")
+    p.add_argument("--rank-reversal", action="store_true",
+                   help="instead: remove each option, add a dominated copy of each, report reordered pairs")  # fmt: skip
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.rank_reversal:
+        return run_rank_reversal(args)
     if not 1 <= args.samples <= MAX_SAMPLES:
         raise UsageError(f"--samples must be between 1 and {MAX_SAMPLES}, got {args.samples}")
     if args.concentration <= 0 or args.concentration != args.concentration:
@@ -57,6 +61,22 @@ def run(args: argparse.Namespace) -> int:
     _print_tables(analysis)
     print()
     for sentence in verdict(analysis, study, args.lang):
+        print(sentence)
+    return 0
+
+
+def run_rank_reversal(args: argparse.Namespace) -> int:
+    """`--rank-reversal`: the audit of `workbench.robustness.rank_reversal`, as JSON or sentences."""
+    from ..robustness.rank_reversal import describe, rank_reversal
+
+    study = load_study_from_args(args)
+    audit = rank_reversal(study, args.method, args.normalization)
+    if args.format == "json":
+        write_json(audit.to_json())
+        return 0
+    print(f"{audit.method}" + (f" / {audit.normalization}" if audit.normalization else "")
+          + f" — rank-reversal audit, dominated copies {100 * audit.degradation:g} % worse on every criterion")  # fmt: skip
+    for sentence in describe(audit, {p.id: p.name.get(args.lang) for p in study.providers}, args.lang):
         print(sentence)
     return 0
 

@@ -17,6 +17,7 @@ from ..methods import get_method
 from ..study import Study
 from .draws import SCORE_MODELS, WEIGHT_MODELS, has_ranges
 from .flip import Flip, min_change_to_flip
+from .rank_reversal import RankReversalAudit, rank_reversal
 from .smaa import DEFAULT_CONCENTRATION, DEFAULT_SAMPLES, SmaaResult, smaa
 from .sweep import Sweep, Threshold, flip_thresholds, sweep_weights, sweeps
 
@@ -29,6 +30,7 @@ __all__ = [
     "WEIGHT_MODELS",
     "Analysis",
     "Flip",
+    "RankReversalAudit",
     "SmaaResult",
     "Sweep",
     "Threshold",
@@ -36,6 +38,7 @@ __all__ = [
     "flip_thresholds",
     "has_ranges",
     "min_change_to_flip",
+    "rank_reversal",
     "smaa",
     "sweep_weights",
     "sweeps",
