@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import WorkbenchError
-from . import methods, report, sensitivity, study, tco, workshop
+from . import diff, methods, record, report, sensitivity, study, tco, workshop
 from .common import EXIT_USAGE, Parser
 
-COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop)
+COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop, record, diff)
 
 
 def build_parser() -> argparse.ArgumentParser:
