@@ -32,8 +32,6 @@ LABEL = {"en": "Best weighted criterion", "fr": "Meilleur critère pondéré"}
 PLUGIN = f'''
 """Throwaway test method: an option's score is its best weighted normalised value."""
 
-import numpy as np
-
 from workbench.methods import Method
 
 

@@ -7,7 +7,7 @@ shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy as np
 from .errors import WorkbenchError
 from .methods import Decision, get_method, registry
 from .model import NORMALIZATIONS
-from .study import Study
+from .study import Study, build_study
 
 TIE_TOLERANCE = 1e-9
 
@@ -42,6 +42,7 @@ class AlternativeResult:
     group_contributions: dict[str, float] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    reference: bool = False  # a reference model: shown beside the ranking, never ranked (rank 0)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class AlternativeResult:
             "group_contributions": self.group_contributions,
             "missing": self.missing,
             "overridden": self.overridden,
+            **({"reference": True} if self.reference else {}),
         }
 
 
@@ -68,6 +70,7 @@ class Evaluation:
     results: list[AlternativeResult]
     normalized: np.ndarray
     details: dict[str, Any] = field(default_factory=dict)
+    references: list[AlternativeResult] = field(default_factory=list)
 
     def result(self, provider_id: str) -> AlternativeResult:
         return next(r for r in self.results if r.id == provider_id)
@@ -83,6 +86,7 @@ class Evaluation:
             "higher_is_better": self.higher_is_better,
             "weights": self.weights,
             "results": [r.to_json() for r in self.results],
+            **({"references": [r.to_json() for r in self.references]} if self.references else {}),
             **({"details": self.details} if self.details else {}),
         }
 
@@ -216,7 +220,22 @@ def evaluate(
         results=[results[i] for i in order],
         normalized=values if info.prepare is None else data.normalized(),
         details=info.details(data, values, w) if info.details else {},
+        references=_reference_results(study, method, normalization, weights, lang),
     )
+
+
+def _reference_results(
+    study: Study, method: str, normalization: str | None, weights: dict[str, float] | None, lang: str
+) -> list[AlternativeResult]:
+    """The reference models scored as the options are, in one evaluation beside them (so relative
+    normalisations see the same rows), then set apart: rank 0, never first."""
+    if not study.references:
+        return []
+    scenario = replace(study.scenario, providers=None, include_references=True)
+    together = build_study(study.criteria_set, study.providers + study.references, scenario, allow_missing=True)
+    ids = {p.id for p in study.references}
+    ev = evaluate(together, method, normalization, weights, lang)
+    return [replace(r, rank=0, reference=True) for r in ev.results if r.id in ids]
 
 
 def _group_contributions(study: Study, contributions: np.ndarray) -> list[dict[str, float]]:

@@ -153,6 +153,7 @@ class CriteriaSet:
     freshness_months: int | None = None
     source_policy: str | None = None
     path: Path | None = None
+    warnings: list[Any] = field(default_factory=list)  # Problems of severity "warning" found on loading
 
     def nodes(self) -> list[Criterion]:
         """Every node, depth first, parents before children."""
@@ -237,6 +238,7 @@ class Provider:
     role: str = "option"
     components: tuple[str, ...] = ()
     path: Path | None = None
+    warnings: list[Any] = field(default_factory=list)  # Problems of severity "warning" found on loading
 
     @property
     def is_reference(self) -> bool:

@@ -23,7 +23,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class Study:
-    """Everything an evaluation needs, already checked: rows are providers, columns leaves."""
+    """Everything an evaluation needs, already checked: rows are providers, columns leaves.
+
+    Reference models (`role: reference`) are kept apart in `references`, out of the matrix, so
+    nothing that ranks (SMAA, flip thresholds, method agreement) counts them, unless the scenario
+    sets `include_references: true`.
+    """
 
     criteria_set: CriteriaSet
     providers: list[Provider]
@@ -33,6 +38,7 @@ class Study:
     missing: np.ndarray
     overridden: np.ndarray
     problems: list[Problem] = field(default_factory=list)
+    references: list[Provider] = field(default_factory=list)
 
     @property
     def leaf_ids(self) -> list[str]:
@@ -114,6 +120,9 @@ def build_study(
     if scenario.providers is not None:
         by_id = {p.id: p for p in providers}
         providers = [by_id[i] for i in scenario.providers if i in by_id]
+    set_apart = not scenario.include_references
+    references = [p for p in providers if set_apart and p.is_reference]
+    providers = [p for p in providers if not (set_apart and p.is_reference)]
     if not providers:
         raise LoadError(
             [Problem(str(criteria_set.path or criteria_set.id), 1, "providers", "no providers to evaluate")]
@@ -144,7 +153,7 @@ def build_study(
             matrix[i, j] = value
     if problems and not allow_missing:
         raise LoadError(problems)
-    return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems)
+    return Study(criteria_set, providers, scenario, leaves, matrix, missing, overridden, problems, references)
 
 
 def _cost_settings(

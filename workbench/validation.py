@@ -8,8 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError, Problem
+from .evidence import (
+    SourcePolicy,
+    evidence_warnings,
+    load_policy,
+    months_between,
+    parse_partial_date,
+    study_coverage,
+)
+from .files.composition import COMPONENTS_DIR
 from .files.criteria import criteria_set_from_doc, load_criteria_set
-from .files.providers import load_providers, provider_from_doc
+from .files.providers import load_profiles, load_providers
 from .files.scenarios import scenario_from_doc
 from .files.yamlfile import read_yaml
 from .model import CriteriaSet, Criterion, Provider
@@ -18,13 +27,22 @@ from .study import REPO_ROOT, resolve_providers_dir
 
 @dataclass
 class Catalogue:
-    """What was found: valid sets and providers, and every problem."""
+    """What was found: valid sets, profiles (by folder) and components, and every problem."""
 
     criteria_sets: list[CriteriaSet] = field(default_factory=list)
     providers: dict[Path, list[Provider]] = field(default_factory=dict)
+    components: dict[Path, list[Provider]] = field(default_factory=dict)
     scenarios: int = 0
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def profiles_of(self, criteria_set: CriteriaSet) -> tuple[Path | None, list[Provider], list[Provider]]:
+        """The set's profiles folder, its profiles (options and references) and its components."""
+        if not criteria_set.providers:
+            return None, [], []
+        folder = resolve_providers_dir(criteria_set, None).resolve()
+        return folder, self.providers.get(folder, []), self.components.get(folder, [])
 
 
 def _yaml_files(paths: list[str | Path]) -> list[Path]:
@@ -48,8 +66,16 @@ def _kind(data: object, path: Path) -> str:
     return "criteria" if "criteria" in path.parts else "provider"
 
 
+def _profiles_folder(path: Path) -> Path:
+    """The study folder a profile belongs to (a component's is its `components/` folder's parent),
+    as the user named it (messages keep their relative paths)."""
+    folder = path.parent
+    return folder.parent if folder.name == COMPONENTS_DIR else folder
+
+
 def scan(paths: list[str | Path]) -> Catalogue:
-    """Read every YAML file under `paths`; providers are checked against every set using their folder."""
+    """Read every YAML file under `paths`; profiles are loaded by folder (so composed options find
+    their components) and checked against every set using that folder."""
     cat = Catalogue()
     docs = []
     for path in _yaml_files(paths):
@@ -63,37 +89,28 @@ def scan(paths: list[str | Path]) -> Catalogue:
     for path, doc, kind in docs:
         if kind == "criteria":
             try:
-                cat.criteria_sets.append(criteria_set_from_doc(doc, path))
+                cs = criteria_set_from_doc(doc, path)
             except LoadError as exc:
                 cat.problems.extend(exc.problems)
+            else:
+                cat.criteria_sets.append(cs)
+                cat.warnings.extend(cs.warnings)
     leaves_by_folder: dict[Path, dict[str, Criterion]] = defaultdict(dict)
     for cs in cat.criteria_sets:
         if cs.providers:
             leaves_by_folder[resolve_providers_dir(cs, None).resolve()].update({leaf.id: leaf for leaf in cs.leaves()})
-    seen_ids: dict[tuple[Path, str], Path] = {}
+    scanned = {path.resolve() for path, _, kind in docs if kind == "provider"}
+    folders = {_profiles_folder(path).resolve(): _profiles_folder(path) for path, _, kind in docs if kind == "provider"}
+    for folder, named in sorted(folders.items()):
+        providers, components, problems = load_profiles(named, leaves_by_folder.get(folder))
+        cat.problems.extend(p for p in problems if Path(p.file).resolve() in scanned)
+        cat.providers[folder] = [p for p in providers if p.path and p.path.resolve() in scanned]
+        cat.components[folder] = components
+        for profile in providers + components:
+            if profile.path and profile.path.resolve() in scanned:
+                cat.warnings.extend(profile.warnings)
     for path, doc, kind in docs:
-        if kind == "provider":
-            folder = path.resolve().parent
-            leaves = leaves_by_folder.get(folder)
-            try:
-                provider = provider_from_doc(doc, leaves, path)
-            except LoadError as exc:
-                cat.problems.extend(exc.problems)
-                continue
-            key = (folder, provider.id)
-            if key in seen_ids:
-                cat.problems.append(
-                    Problem(
-                        str(path),
-                        doc.line(("id",)),
-                        "id",
-                        f"duplicate provider id {provider.id!r} (also in {seen_ids[key]})",
-                    )
-                )
-                continue
-            seen_ids[key] = path
-            cat.providers.setdefault(folder, []).append(provider)
-        elif kind == "scenario":
+        if kind == "scenario":
             cat.scenarios += 1
             cat.problems.extend(_check_scenario(doc, path))
     return cat
@@ -122,35 +139,54 @@ def _check_scenario(doc, path: Path) -> list[Problem]:
 
 
 def validate_paths(paths: list[str | Path]) -> tuple[list[Problem], dict[str, int]]:
+    """The errors found in the files under `paths` (warnings: `check_paths`) and what was read."""
+    report = check_paths(paths)
+    return report.errors, report.summary
+
+
+@dataclass
+class Validation:
+    errors: list[Problem]
+    warnings: list[Problem]
+    summary: dict[str, int]
+    catalogue: Catalogue
+
+
+def check_paths(paths: list[str | Path], today: dt.date | None = None) -> Validation:
+    """Errors and evidence warnings (`workbench.evidence.checks`) of every file under `paths`."""
     cat = scan(paths)
+    warnings = list(cat.warnings)
+    for cs in cat.criteria_sets:
+        _, providers, components = cat.profiles_of(cs)
+        try:
+            policy = study_policy(cs)
+        except LoadError as exc:
+            cat.problems.extend(exc.problems)
+            continue
+        warnings.extend(evidence_warnings(cs, providers + components, policy, today))
+    unique = list(dict.fromkeys(warnings))  # a folder shared by two sets is checked once per set
     summary = {
         "files": cat.files,
         "criteria_sets": len(cat.criteria_sets),
         "providers": sum(len(v) for v in cat.providers.values()),
+        "components": sum(len(v) for v in cat.components.values()),
         "scenarios": cat.scenarios,
     }
-    return cat.problems, summary
+    return Validation(cat.problems, unique, summary, cat)
+
+
+def study_policy(criteria_set: CriteriaSet) -> SourcePolicy:
+    """The project's source policy, extended by the set's own `source_policy` file if it names one."""
+    policy = load_policy()
+    if criteria_set.source_policy:
+        base = (criteria_set.path or Path(".")).resolve().parent
+        candidates = [base / criteria_set.source_policy, REPO_ROOT / criteria_set.source_policy]
+        found = next((c for c in candidates if c.is_file()), candidates[0])
+        policy = policy.extended(load_policy(found))
+    return policy
 
 
 # --- coverage --------------------------------------------------------------------------------
-
-
-def _parse_date(text: str) -> dt.date | None:
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts[:3]]
-    except ValueError:
-        return None
-    while len(numbers) < 3:
-        numbers.append(1)
-    try:
-        return dt.date(*numbers)
-    except ValueError:
-        return None
-
-
-def _months_between(older: dt.date, newer: dt.date) -> int:
-    return (newer.year - older.year) * 12 + newer.month - older.month
 
 
 @dataclass
@@ -198,9 +234,9 @@ def coverage(
                 incomplete.append(leaf.id)
             if stale_months is not None:
                 for src in score.sources:
-                    date = _parse_date(src.date) if src.date else None
-                    if date is None or _months_between(date, today) > stale_months:
-                        stale.append((leaf.id, src.title, src.date or "no date"))
+                    date = parse_partial_date(src.published)
+                    if date is None or months_between(date.latest, today) > stale_months:
+                        stale.append((leaf.id, src.title, src.published or "no date"))
         out.append(
             ProviderCoverage(
                 provider.id,
@@ -216,24 +252,50 @@ def coverage(
     return out
 
 
-def coverage_report(paths: list[str | Path], stale_months: int | None = None) -> str:
-    cat = scan(paths)
-    lines = []
+def evidence_coverage(cat: Catalogue, today: dt.date | None = None) -> list[dict[str, object]]:
+    """`workbench.evidence.study_coverage` of every set found (its profiles and components)."""
+    out = []
     for cs in cat.criteria_sets:
-        folder = resolve_providers_dir(cs, None).resolve() if cs.providers else None
-        providers = cat.providers.get(folder, []) if folder else []
-        rows = coverage(cs, providers, stale_months)
+        _, providers, components = cat.profiles_of(cs)
+        try:
+            policy = study_policy(cs)
+        except LoadError:
+            continue  # reported by check_paths
+        out.append(study_coverage(cs, providers + components, policy, today))
+    return out
+
+
+def coverage_report(cat: Catalogue, stale_months: int | None = None, today: dt.date | None = None) -> str:
+    """The coverage as text: completeness per profile, then the evidence figures per study."""
+    lines = []
+    figures = {c["study"]: c for c in evidence_coverage(cat, today)}
+    for cs in cat.criteria_sets:
+        _, providers, components = cat.profiles_of(cs)
+        rows = coverage(cs, providers + components, stale_months, today)
         total = sum(r.leaves for r in rows)
         full = sum(r.leaves - len(r.missing) - len(r.incomplete) for r in rows)
         share = full / total if total else 1.0
         lines.append(
-            f"{cs.id}: {len(providers)} provider(s), {share:.0%} of scores with rationale, source and confidence"
+            f"{cs.id}: {len(providers)} profile(s), {len(components)} component(s), "
+            f"{share:.0%} of scores with rationale, source and confidence"
         )
+        totals = figures.get(cs.id, {}).get("totals", {})
+        if totals:
+            lines.append(
+                f"  evidence: {totals['share_verified']:.0%} verified, {totals['share_official']:.0%} with an official "
+                f"source, {totals['assumptions']} assumption(s), {totals['stale']} stale, {totals['undated']} undated "
+                f"source(s), {totals['padded']} padded URL(s)"
+            )
+        by_profile = {row["profile"]: row for row in figures.get(cs.id, {}).get("profiles", [])}
         for r in rows:
+            ev = by_profile.get(r.provider, {})
+            age = ev.get("median_source_age_months")
             lines.append(
                 f"  {r.provider}: {r.share():.0%} complete (rationale {r.with_rationale}/{r.leaves}, "
                 f"source {r.with_source}/{r.leaves}, confidence {r.with_confidence}/{r.leaves})"
-            )
+                + (f"; verified {ev['verified']}, official {ev['with_official']}, assumptions {ev['assumptions']}, "
+                   f"median source age {'-' if age is None else f'{age:g}'} months" if ev else "")
+            )  # fmt: skip
             for leaf in r.missing:
                 lines.append(f"    missing score: {leaf}")
             for leaf in r.incomplete:

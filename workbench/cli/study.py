@@ -6,9 +6,11 @@ import argparse
 import csv
 import io
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..files.formulas import neutralise_formula
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -24,24 +26,41 @@ from .common import (
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..validation import coverage_report, validate_paths
+    """Errors always fail (exit 1); evidence warnings fail only with --strict. The text form lists
+    every error, and the warnings one by one with --strict (else a count per code)."""
+    from ..validation import check_paths, coverage_report, evidence_coverage
 
     paths = (
         args.paths
         or [p for p in ("criteria", "providers", "scenarios") if Path(p).exists()]
         or ["criteria", "providers"]
     )
-    problems, summary = validate_paths(paths)
-    for problem in problems:
+    report = check_paths(paths)
+    errors, warnings, summary = report.errors, report.warnings, report.summary
+    failed = bool(errors) or (args.strict and bool(warnings))
+    if args.format == "json":
+        data: dict[str, object] = {"problems": [p.to_json() for p in errors + warnings], "summary": summary}
+        if args.coverage:
+            data["coverage"] = evidence_coverage(report.catalogue)
+        write_json(data)
+        return EXIT_FINDINGS if failed else EXIT_OK
+    for problem in errors + (warnings if args.strict else []):
         print(problem)
+    if warnings and not args.strict:
+        counts = Counter(w.code for w in warnings)
+        listed = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+        print(f"{len(warnings)} warning(s): {listed} (--strict lists them and fails on them)", file=sys.stderr)
     if args.coverage:
-        print(coverage_report(paths, stale_months=args.stale_months))
-    if problems:
-        print(f"{len(problems)} problem(s) in {summary['files']} file(s).", file=sys.stderr)
-        return EXIT_FINDINGS
-    print(f"OK: {summary['criteria_sets']} criteria set(s), {summary['providers']} provider profile(s), "
-          f"{summary['scenarios']} scenario(s), no problems.", file=sys.stderr)  # fmt: skip
-    return EXIT_OK
+        print(coverage_report(report.catalogue, stale_months=args.stale_months))
+    if errors:
+        print(f"{len(errors)} problem(s) in {summary['files']} file(s).", file=sys.stderr)
+    elif failed:
+        print(f"{len(warnings)} warning(s) in strict mode.", file=sys.stderr)
+    else:
+        print(f"OK: {summary['criteria_sets']} criteria set(s), {summary['providers']} provider profile(s), "
+              f"{summary['components']} component(s), {summary['scenarios']} scenario(s), no problems.",
+              file=sys.stderr)  # fmt: skip
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 # --- evaluate --------------------------------------------------------------------------------
@@ -66,7 +85,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         writer.writerow(["rank", "id", "name", "score", "eligible", "failed_must_haves"])
         for r in ev.results:
             failed = "; ".join(f"{f.criterion} {f.required} (actual {f.actual:g})" for f in r.failed_must_haves)
-            writer.writerow([r.rank, r.id, _safe_cell(r.name), repr(r.score), r.eligible, _safe_cell(failed)])
+            name, failed = neutralise_formula(r.name), neutralise_formula(failed)
+            writer.writerow([r.rank, r.id, name, repr(r.score), r.eligible, failed])
         sys.stdout.write(buf.getvalue())
     else:
         rows = [
@@ -80,11 +100,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         )
         print(table(rows, ["rank", "id", label, "eligible", "failed must-haves"]))
     return EXIT_OK
-
-
-def _safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (a leading = + - @ tab or CR)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- ahp -------------------------------------------------------------------------------------
@@ -174,6 +189,8 @@ def register(sub) -> None:
     )
     p.add_argument("--coverage", action="store_true", help="report evidence coverage per study and provider")
     p.add_argument("--stale-months", type=int, default=None, metavar="N", help="list sources older than N months")
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on evidence warnings too")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("evaluate", help="score and rank the providers of a study")

@@ -84,6 +84,8 @@ def _profile_warnings(
     for leaf_id, score in profile.scores.items():
         if leaf_id not in months or leaf_id in tco_leaves or score.value is None:
             continue
+        if score.origin and not score.origin.startswith(f"{file}:"):
+            continue  # taken from a component, whose own file is checked
         field = f"scores.{leaf_id}"
         for i, source in enumerate(score.sources):
             _source_warnings(source, f"{field}.sources[{i}]", policy, warn)

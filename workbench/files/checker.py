@@ -14,11 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import LoadError, Problem
-from ..model import METHODS, Source, Text
+from ..evidence.dates import UNKNOWN, parse_partial_date
+from ..methods import method_names
+from ..model import SOURCE_KINDS, Source, Text
 from .yamlfile import YamlDoc
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
-SOURCE_KEYS = ("title", "url", "date")
+SOURCE_KEYS = ("title", "url", "published", "accessed", "kind", "quote", "locator", "date")
+MAX_QUOTE = 300
 MAX_TEXT = 20_000
 MAX_URL = 2_000
 
@@ -32,6 +35,7 @@ class Checker:
     def __init__(self, doc: YamlDoc):
         self.doc = doc
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         for path, line in doc.duplicates:
             self.problems.append(Problem(doc.file, line, self.field(path), "duplicate key"))
 
@@ -53,6 +57,12 @@ class Checker:
 
     def add(self, path: tuple, message: str) -> None:
         self.problems.append(Problem(self.doc.file, self.doc.line(path), self.field(path), message))
+
+    def warn(self, path: tuple, code: str, message: str) -> None:
+        """A warning: the file stays usable (`validate --strict` fails on it)."""
+        self.warnings.append(
+            Problem(self.doc.file, self.doc.line(path), self.field(path), message, code=code, severity="warning")
+        )
 
     def mapping(self, value: Any, path: tuple, allowed: Iterable[str], required: Iterable[str] = ()) -> dict | None:
         """`value` if it is a mapping; unknown keys and missing required ones are reported."""
@@ -118,33 +128,78 @@ class Checker:
             return None
         return value
 
+    def months(self, value: Any, path: tuple) -> int | None:
+        """A `freshness_months`: a whole number of months from 1 to 600."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 600:
+            self.add(path, f"expected a whole number of months from 1 to 600, got {value!r}")
+            return None
+        return value
+
     def method(self, value: Any, path: tuple) -> str | None:
         """A method name (criteria sets and scenarios both check theirs here)."""
-        return self.string(value, path, METHODS)
+        return self.string(value, path, method_names())
 
     def sources(self, raw: Any, path: tuple) -> tuple[Source, ...]:
-        """A list of `{title, url, date}` (scores and cost blocks cite the same way)."""
+        """A list of `{title, url, published, accessed, kind, quote, locator}` (scores and cost
+        blocks cite the same way). The old single `date` is read as `published`, with a warning."""
         if not isinstance(raw, list):
             self.add(path, f"expected a list of sources, got {kind_of(raw)}")
             return ()
         out = []
         for i, item in enumerate(raw):
-            if self.mapping(item, path + (i,), SOURCE_KEYS, ("title",)) is None:
+            where = path + (i,)
+            if self.mapping(item, where, SOURCE_KEYS, ("title",)) is None:
                 continue
-            title = self.string(item.get("title"), path + (i, "title")) if "title" in item else None
-            url = item.get("url", "")
-            if not isinstance(url, str):
-                self.add(path + (i, "url"), "expected a string")
-                url = ""
-            date = item.get("date", "")
-            if isinstance(date, (int, float)) and not isinstance(date, bool):
-                date = str(date)
-            if not isinstance(date, str):
-                self.add(path + (i, "date"), "expected a date such as 2025-06-17")
-                date = ""
+            title = self.string(item.get("title"), where + ("title",)) if "title" in item else None
+            url = self._optional_text(item, where, "url", MAX_URL)
+            if "date" in item:
+                self.warn(where + ("date",), "source-date-deprecated",
+                          "'date' is ambiguous: write the page's own 'published' date and when it was 'accessed'")  # fmt: skip
+            published = self._date(item, where, "published" if "published" in item else "date", partial=True)
+            accessed = self._date(item, where, "accessed", partial=False)
+            kind = self.string(item["kind"], where + ("kind",), SOURCE_KINDS) or "" if "kind" in item else ""
+            quote = self._optional_text(item, where, "quote", MAX_TEXT)
+            if len(quote) > MAX_QUOTE:
+                self.add(where + ("quote",), f"a quote is at most {MAX_QUOTE} characters (this one has {len(quote)})")
+            locator = self._optional_text(item, where, "locator", MAX_URL)
             if title is not None:
-                out.append(Source(title=title[:MAX_TEXT], url=url[:MAX_URL], published=date))
+                out.append(
+                    Source(
+                        title=title[:MAX_TEXT],
+                        url=url,
+                        published=published,
+                        accessed=accessed,
+                        kind=kind,
+                        quote=quote[:MAX_QUOTE],
+                        locator=locator,
+                        line=self.doc.line(where),
+                    )  # fmt: skip
+                )
         return tuple(out)
+
+    def _optional_text(self, item: dict, where: tuple, key: str, limit: int) -> str:
+        value = item.get(key, "")
+        if not isinstance(value, str):
+            self.add(where + (key,), f"expected a string, got {kind_of(value)}")
+            return ""
+        return value[:limit]
+
+    def _date(self, item: dict, where: tuple, key: str, *, partial: bool) -> str:
+        """A source's date as text: YYYY-MM-DD (or, when `partial`, YYYY-MM, YYYY or "unknown")."""
+        if key not in item:
+            return ""
+        value = item[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = value.strip() if isinstance(value, str) else None
+        parsed = parse_partial_date(text) if text is not None else None
+        if partial and text == UNKNOWN:
+            return UNKNOWN
+        if parsed is None or (not partial and parsed.precision != "day"):
+            expected = "YYYY-MM-DD, YYYY-MM, YYYY or unknown" if partial else "a date YYYY-MM-DD"
+            self.add(where + (key,), f"expected {expected}, got {value!r}")
+            return ""
+        return str(parsed)
 
     def fail_if_any(self) -> None:
         if self.problems:

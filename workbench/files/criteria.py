@@ -24,8 +24,11 @@ from ..model import (
 from .checker import Checker, kind_of
 from .yamlfile import YamlDoc, read_yaml
 
-SET_KEYS = {"id", "name", "description", "providers", "method", "normalization", "criteria", *SETTING_KEYS}
-NODE_KEYS = {"id", "name", "description", "weight", "criteria"}
+SET_KEYS = {
+    "id", "name", "description", "providers", "method", "normalization", "criteria", "freshness_months",
+    "source_policy", *SETTING_KEYS,
+}  # fmt: skip
+NODE_KEYS = {"id", "name", "description", "weight", "criteria", "freshness_months"}
 LEAF_KEYS = NODE_KEYS | {"direction", "scale", "must_have", "preference", "source"}
 
 
@@ -146,6 +149,9 @@ def _criterion(ck: Checker, raw: Any, path: tuple, seen: dict[str, tuple]) -> Cr
         name=name or Text.plain(node_id or "?"),
         weight=1.0 if weight is None else weight,
         description=description,
+        freshness_months=ck.months(raw["freshness_months"], path + ("freshness_months",))
+        if "freshness_months" in raw
+        else None,
         line=ck.doc.line(path),
     )
     if group:
@@ -191,6 +197,8 @@ def criteria_set_from_doc(doc: YamlDoc, path: Path | None = None) -> CriteriaSet
         criteria = [c for c in built if c is not None]
     elif "criteria" in raw:
         ck.add(("criteria",), "expected a non-empty list of criteria")
+    freshness = ck.months(raw["freshness_months"], ("freshness_months",)) if "freshness_months" in raw else None
+    policy = ck.string(raw["source_policy"], ("source_policy",)) if "source_policy" in raw else None
     cost_settings = {k: raw[k] for k in SETTING_KEYS if k in raw}
     check_settings(ck, cost_settings)
     ck.fail_if_any()
@@ -206,7 +214,10 @@ def criteria_set_from_doc(doc: YamlDoc, path: Path | None = None) -> CriteriaSet
         method=method,
         normalization=normalization,
         cost_settings=cost_settings,
+        freshness_months=freshness,
+        source_policy=policy,
         path=path,
+        warnings=ck.warnings,
     )
 
 

@@ -14,16 +14,17 @@ from typing import Any
 
 from ..costs.validation import check_costs
 from ..errors import LoadError, Problem
-from ..model import CONFIDENCES, Criterion, Provider, Score, Text
+from ..model import CONFIDENCES, ROLES, STATUSES, Criterion, Provider, Score, Text
 from .checker import Checker, kind_of
+from .composition import COMPONENTS_DIR, compose
 from .yamlfile import YamlDoc, read_yaml
 
-PROVIDER_KEYS = {"id", "name", "kind", "summary", "facts", "scores", "costs"}
-SCORE_KEYS = {"value", "rationale", "sources", "confidence", "range", "disputed"}
+PROVIDER_KEYS = {"id", "name", "kind", "summary", "facts", "scores", "costs", "role", "components"}
+SCORE_KEYS = {"value", "rationale", "sources", "confidence", "range", "status", "dispute", "disputed"}
 
 
 def _score(ck: Checker, raw: Any, path: tuple, leaf: Criterion | None) -> Score | None:
-    """A bare value or `{value, rationale, sources, confidence, range, disputed}`, on `leaf`'s scale."""
+    """A bare value or `{value, rationale, sources, confidence, range, status, dispute}`, on `leaf`'s scale."""
     scale = leaf.scale if leaf else None
 
     def value_of(item: Any, where: tuple) -> float | None:
@@ -61,11 +62,16 @@ def _score(ck: Checker, raw: Any, path: tuple, leaf: Criterion | None) -> Score 
         score.sources = ck.sources(raw["sources"], path + ("sources",))
     if "confidence" in raw:
         score.confidence = ck.string(raw["confidence"], path + ("confidence",), CONFIDENCES)
+    if "status" in raw:
+        score.status = ck.string(raw["status"], path + ("status",), STATUSES)
+    if "dispute" in raw:
+        score.dispute = ck.text(raw["dispute"], path + ("dispute",))
     if "disputed" in raw:
-        if isinstance(raw["disputed"], bool):
-            score.status = "disputed" if raw["disputed"] else score.status
-        else:
+        ck.warn(path + ("disputed",), "score-disputed-deprecated", "write 'status: disputed' and a 'dispute' note")
+        if not isinstance(raw["disputed"], bool):
             ck.add(path + ("disputed",), "expected true or false")
+        elif raw["disputed"] and score.status is None:
+            score.status = "disputed"
     if "range" in raw:
         rng = raw["range"]
         if not isinstance(rng, list) or len(rng) != 2:
@@ -87,10 +93,13 @@ def provider_from_doc(
     leaves: Mapping[str, Criterion] | None = None,
     path: Path | None = None,
     ignore_unknown: bool = False,
+    components: Mapping[str, Provider] | None = None,
 ) -> Provider:
     """Build a provider; with `leaves` (id -> leaf), scores are checked against their scales.
 
     `ignore_unknown` skips scores for criteria outside `leaves` (a folder shared by several sets).
+    A profile that lists `components:` takes the scores it lacks from `components`
+    (`composition.compose`).
     """
     ck = Checker(doc)
     raw = ck.mapping(doc.data, (), PROVIDER_KEYS, ("id", "name"))
@@ -123,8 +132,9 @@ def provider_from_doc(
         if score is not None:
             scores[key_str] = score
     costs = check_costs(ck, raw["costs"]) if "costs" in raw else None
-    ck.fail_if_any()
-    return Provider(
+    role = ck.string(raw["role"], ("role",), ROLES) or "option" if "role" in raw else "option"
+    component_ids = _component_ids(ck, raw["components"]) if "components" in raw else ()
+    provider = Provider(
         id=provider_id or "?",
         name=name or Text.plain(provider_id or "?"),
         scores=scores,
@@ -132,16 +142,34 @@ def provider_from_doc(
         summary=summary,
         facts=facts,
         costs=costs,
+        role=role,
+        components=component_ids,
         path=path,
+        warnings=ck.warnings,
     )
+    if component_ids:
+        provider = compose(ck, provider, components or {})
+    ck.fail_if_any()
+    return provider
+
+
+def _component_ids(ck: Checker, raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw:
+        ck.add(("components",), f"expected a list of component ids, got {kind_of(raw)}")
+        return ()
+    ids = [ck.ident(item, ("components", i)) for i, item in enumerate(raw)]
+    return tuple(i for i in ids if i)
 
 
 def load_provider(
-    path: Path | str, leaves: Mapping[str, Criterion] | None = None, ignore_unknown: bool = False
+    path: Path | str,
+    leaves: Mapping[str, Criterion] | None = None,
+    ignore_unknown: bool = False,
+    components: Mapping[str, Provider] | None = None,
 ) -> Provider:
     """Read and check one provider profile."""
     path = Path(path)
-    return provider_from_doc(read_yaml(path), leaves, path, ignore_unknown)
+    return provider_from_doc(read_yaml(path), leaves, path, ignore_unknown, components)
 
 
 def provider_files(folder: Path | str) -> list[Path]:
@@ -153,16 +181,35 @@ def provider_files(folder: Path | str) -> list[Path]:
 def load_providers(
     folder: Path | str, leaves: Mapping[str, Criterion] | None = None, ignore_unknown: bool = False
 ) -> tuple[list[Provider], list[Problem]]:
-    """Every profile of a folder; files with problems are left out and their problems returned."""
+    """Every profile of a folder (options and references, composed from the folder's
+    `components/`); files with problems are left out and their problems returned."""
+    providers, _, problems = load_profiles(folder, leaves, ignore_unknown)
+    return providers, problems
+
+
+def load_profiles(
+    folder: Path | str, leaves: Mapping[str, Criterion] | None = None, ignore_unknown: bool = False
+) -> tuple[list[Provider], list[Provider], list[Problem]]:
+    """The folder's profiles and its components (`components/`), and every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        return [], [Problem(str(folder), 1, "", "providers folder not found")]
+        return [], [], [Problem(str(folder), 1, "", "providers folder not found")]
+    parts_dir = folder / COMPONENTS_DIR
+    components, problems = _load_folder(parts_dir, leaves, ignore_unknown, {}) if parts_dir.is_dir() else ([], [])
+    by_id = {c.id: c for c in components}
+    providers, more = _load_folder(folder, leaves, ignore_unknown, by_id)
+    return providers, components, problems + more
+
+
+def _load_folder(
+    folder: Path, leaves: Mapping[str, Criterion] | None, ignore_unknown: bool, components: Mapping[str, Provider]
+) -> tuple[list[Provider], list[Problem]]:
     providers: list[Provider] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for path in provider_files(folder):
         try:
-            provider = load_provider(path, leaves, ignore_unknown)
+            provider = load_provider(path, leaves, ignore_unknown, components)
         except LoadError as exc:
             problems.extend(exc.problems)
             continue

@@ -26,6 +26,7 @@ SCENARIO_KEYS = {
     "overrides",
     "disabled_must_haves",
     "title",
+    "include_references",
     *SETTING_KEYS,
 }
 
@@ -50,6 +51,11 @@ def scenario_from_doc(
         sc.method = ck.method(raw["method"], ("method",))
     if raw.get("normalization") is not None:
         sc.normalization = ck.string(raw["normalization"], ("normalization",), NORMALIZATIONS)
+    if "include_references" in raw:
+        if isinstance(raw["include_references"], bool):
+            sc.include_references = raw["include_references"]
+        else:
+            ck.add(("include_references",), "expected true or false")
     for key in ("notes", "title"):
         if raw.get(key) is not None:
             setattr(sc, key, (ck.string(raw[key], (key,)) or "")[:MAX_TEXT])
