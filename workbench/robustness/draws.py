@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import WorkbenchError
 from ..evaluate import decision
 from ..methods import get_method
+from ..model import Criterion, Score
 from ..sampling import triangular, uniform
 from ..study import Study
 
@@ -54,8 +55,23 @@ def draw_weights(
     return w
 
 
-def score_bounds(study: Study) -> tuple[np.ndarray, np.ndarray]:
-    """Low and high (n × m) of each score: its `range` if it has one, else the value itself.
+# Implied ranges: half-width as a share of the criterion's scale, by confidence, widened by status.
+IMPLIED_HALF_WIDTH = {"high": 0.05, "medium": 0.10, "low": 0.20, None: 0.20}
+STATUS_MIN_HALF_WIDTH = {"estimate": 0.10, "assumption": 0.25, "disputed": 0.25}
+
+
+def implied_range(score: Score, leaf: Criterion, value: float) -> tuple[float, float]:
+    """A range for a score that gives none: value ± h·(max − min), clipped to the scale, where
+    h = 5 %, 10 % or 20 % for a high, medium or low (or unstated) confidence, and at least 10 % for
+    an estimate and 25 % for an assumption or a disputed score (a convention of this tool)."""
+    h = max(IMPLIED_HALF_WIDTH.get(score.confidence, 0.20), STATUS_MIN_HALF_WIDTH.get(score.status or "", 0.0))
+    span = (leaf.scale.max - leaf.scale.min) * h
+    return max(leaf.scale.min, value - span), min(leaf.scale.max, value + span)
+
+
+def score_bounds(study: Study, *, implied: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Low and high (n × m) of each score: its `range` if it has one, else (with `implied`) the
+    range its confidence and status imply (`implied_range`), else the value itself.
 
     Overridden scores are the user's explicit choice and TCO-derived ones come from the cost
     model, so both stay fixed.
@@ -64,12 +80,15 @@ def score_bounds(study: Study) -> tuple[np.ndarray, np.ndarray]:
     for i, provider in enumerate(study.providers):
         for j, leaf in enumerate(study.leaves):
             score = provider.scores.get(leaf.id)
-            if score is None or score.range is None or study.overridden[i, j] or leaf.source == "tco":
+            if score is None or study.overridden[i, j] or leaf.source == "tco" or study.missing[i, j]:
                 continue
-            if study.missing[i, j]:
-                continue
-            lo, hi = score.range
             value = study.matrix[i, j]
+            if score.range is not None:
+                lo, hi = score.range
+            elif implied and leaf.scale is not None:
+                lo, hi = implied_range(score, leaf, value)
+            else:
+                continue
             low[i, j], high[i, j] = min(lo, value), max(hi, value)
     return low, high
 

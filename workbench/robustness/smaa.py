@@ -240,3 +240,40 @@ def _confidence_factors(
             wins[c] += np.count_nonzero(ranks[:, i] == 1)
     cf[has] = wins / samples
     return cf
+
+
+class FirstPlace:
+    """How often each option ranks first (n,) when every score varies within its range, or within
+    the range its confidence and status imply (`draws.implied_range`), under given weights.
+
+    The score matrices (triangular draws, the recorded value as mode, from `seed`) are drawn and
+    prepared for the method once; each call with new weights is then one contraction, so a page
+    can show the shares live as weights move. A first place shared by a tie counts for each option
+    in it; ineligible options never come first. At most MAX_CELLS drawn values are kept: a larger
+    study gets fewer draws (`samples` says how many were used).
+    """
+
+    MAX_CELLS = 6_000_000
+
+    def __init__(
+        self, study: Study, method: str | None = None, normalization: str | None = None, *, samples: int = 10_000,
+        seed: int = 0,
+    ) -> None:  # fmt: skip
+        _check(samples, "fixed", DEFAULT_CONCENTRATION, "triangular")
+        self.study = study
+        self.method, self.normalization = resolve_method(study, method, normalization)
+        self.higher = get_method(self.method).higher_is_better
+        self.eligible = eligibility(study)
+        n, m = study.matrix.shape
+        self.samples = max(1, min(samples, self.MAX_CELLS // max(n * m, 1)))
+        bounds = score_bounds(study, implied=True)
+        x = draw_matrices(np.random.default_rng(seed), self.samples, study, "triangular", bounds)
+        self._score = None if x is None else DrawScorer(study, x, self.method, self.normalization)
+
+    def __call__(self, weights: dict[str, float] | None = None) -> np.ndarray:
+        w0 = self.study.weight_vector(weights)
+        w = np.broadcast_to(w0, (self.samples, w0.shape[0]))
+        if self._score is None:  # nothing varies: the current ranking, every draw alike
+            scores = score_batch(self.study, w0[None, :], self.method, self.normalization)
+            return (rank(scores, self.eligible, self.higher) == 1)[0].astype(float)
+        return (rank(self._score(w), self.eligible, self.higher) == 1).mean(axis=0)
