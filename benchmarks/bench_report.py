@@ -21,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from timing import best_of  # noqa: E402
 
+from workbench import robustness  # noqa: E402
+from workbench.costs import resolve_cost_settings, tco_table  # noqa: E402
 from workbench.evaluate import evaluate  # noqa: E402
-from workbench.report import FORMATS, build_report, needs_charts, render  # noqa: E402
-from workbench.report.common import _raw_svg  # noqa: E402
-from workbench.report.model import robustness_section  # noqa: E402
+from workbench.report import COST_SAMPLES, COST_SEED, FORMATS, build_report, needs_charts, render  # noqa: E402
+from workbench.report.chart_images import clear_cache  # noqa: E402
 from workbench.study import load_study  # noqa: E402
 
 HEALTH = ROOT / "criteria/health-data-sovereignty.yaml"
@@ -64,13 +65,17 @@ def make_large_study(folder: Path, providers: int = 100, groups: int = 6, per_gr
     return folder / "criteria.yaml"
 
 
-def time_format(study, fmt: str, repeat: int, robustness: bool = True) -> float:
+def time_format(study, fmt: str, repeat: int) -> float:
+    """Best time of what the Export page does for one format once the study is evaluated: price
+    the options, run the robustness analysis, build the report and render it."""
     evaluation = evaluate(study, lang="fr")
 
     def run() -> None:
-        _raw_svg.cache_clear()  # measure the chart conversion every time, as a first export would
-        rob = robustness_section(study, evaluation, lang="fr") if robustness else None
-        report = build_report(study, evaluation, lang="fr", robustness=rob, charts=needs_charts(fmt))
+        clear_cache()  # measure the chart conversion every time, as a first export would
+        settings = resolve_cost_settings(study.criteria_set.cost_settings, study.scenario.cost_settings)
+        costs = tco_table([(p.id, p.costs) for p in study.providers], settings, samples=COST_SAMPLES, seed=COST_SEED)
+        analysis = robustness.analyse(study, method=evaluation.method, normalization=evaluation.normalization, seed=0)
+        report = build_report(study, evaluation, lang="fr", costs=costs, robustness=analysis, charts=needs_charts(fmt))
         render(report, fmt)
 
     return best_of(run, repeat)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,9 @@ def ranking(at: AppTest) -> list[dict[str, str]]:
     rows = []
     for line in table.splitlines()[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        name = re.sub(r"\\(.)", r"\1", cells[1].removeprefix("**").removesuffix("**").replace("** ✎", " ✎"))
+        name = unescape(re.sub(r"\\(.)", r"\1", cells[1].removeprefix("**").removesuffix("**").replace("** ✎", " ✎")))
         rows.append({"rank": cells[0], "name": name, "score": cells[2],
-                     "eligible": cells[3], "failed": re.sub(r"\\(.)", r"\1", cells[4]) if len(cells) > 4 else ""})  # fmt: skip
+                     "eligible": cells[3], "failed": unescape(re.sub(r"\\(.)", r"\1", cells[4])) if len(cells) > 4 else ""})  # fmt: skip
     return rows
 
 
@@ -492,10 +493,10 @@ def test_profile_text_is_escaped(tmp_path, monkeypatch):
     table = next(m.value for m in at.markdown if m.value.startswith("| "))
     assert md_escape("<img src=x onerror=alert(1)> **bold** [x](javascript:alert(1))") in table
     html = [m.value for m in at.markdown if "<" in m.value and "style" not in m.value]
-    assert all(r"\<" in h for h in html)
+    assert all("&lt;" in h for h in html)
     at.session_state["prov_pick"] = "evil"
     page(at, "provider")
-    assert any(m.value.startswith(r"\# Heading \<script\>") for m in at.markdown)
+    assert any(m.value.startswith(r"\# Heading &lt;script&gt;") for m in at.markdown)
     texts = [m.value for m in at.markdown]
     assert "- bad" in texts  # the javascript: source is listed without a link
     assert not any("javascript:alert" in x and "](" in x and "\\" not in x for x in texts)
@@ -505,7 +506,8 @@ def test_safe_url_and_md_escape():
     assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     assert safe_url("javascript:alert(1)") is None and safe_url("file:///etc/passwd") is None
     assert safe_url("http://") is None and safe_url("") is None
-    assert md_escape("a*b_c <b>\n# x") == r"a\*b\_c \<b\> \# x"
+    assert md_escape("a*b_c <b>\n# x") == r"a\*b\_c &lt;b&gt; \# x"
+    assert md_escape("$x$ :red[y]") == r"\$x\$ \:red\[y\]"  # Streamlit's maths and directives
 
 
 def test_provider_page_shows_evidence(mini_dir):

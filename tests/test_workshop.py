@@ -567,8 +567,8 @@ def test_exports_are_safe_and_complete(store, mini_set):
 
 
 def test_report_accepts_the_workshop_summary(store, mini_set):
-    from workbench.report.common import workshop_items, workshop_table
-    from workbench.report.model import build_report
+    from workbench.evaluate import evaluate
+    from workbench.report import build_report
     from workbench.study import load_study
 
     ws = store.create_workshop(criteria=MINI, title="Rapport")
@@ -576,11 +576,12 @@ def test_report_accepts_the_workshop_summary(store, mini_set):
     res = store.results(ws.facilitator_token)
     summary = ws_export.report_summary(res, mini_set, "mean", "en")
     study = load_study(MINI)
-    report = build_report(study, lang="en", weights=leaf_to_node_weights(mini_set, res["aggregate"]["mean"]),
-                          workshop=summary, charts=False)  # fmt: skip
-    assert dict(workshop_items(report))["Ballots received"] == "1"
-    headers, rows = workshop_table(report)
-    assert len(headers) == 4 and len(rows) == 3  # mean, geometric, median, sd for each leaf
+    weights = leaf_to_node_weights(mini_set, res["aggregate"]["mean"])
+    report = build_report(study, evaluate(study, weights=weights), lang="en", weights=weights, workshop=summary,
+                          charts=False)  # fmt: skip
+    assert dict(report.workshop.facts)["Ballots received"] == 1
+    rows = report.workshop.rows
+    assert len(report.workshop.columns) == 4 and len(rows) == 3  # mean, geometric, median, sd for each leaf
     assert {row[0]: row[1] for row in rows}["Cost"] == pytest.approx(0.75)
     assert {w.id: w.global_share for w in report.weights if w.is_leaf}["cost"] == pytest.approx(0.75)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -13,9 +11,9 @@ from workbench.charts.study import provider_colors as _chart_provider_colors
 from workbench.errors import Problem
 from workbench.i18n import fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
+from workbench.report.safety import md_text
+from workbench.report.safety import safe_url as safe_url  # the engine's one URL check, for the pages
 from workbench.weights import node_shares, rebalance_locked
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
@@ -24,18 +22,9 @@ def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
 
 
 def md_escape(text: object) -> str:
-    """Untrusted text made inert for st.markdown: markdown and HTML specials are backslashed,
-    line breaks flattened so a profile cannot open a heading or a table."""
-    flat = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s) with a host, else None (no javascript:, data:, file: links)."""
-    if not url:
-        return None
-    parsed = urlparse(url.strip())
-    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+    """Untrusted text made inert for st.markdown: the reports' Markdown escaping
+    (`workbench.report.safety.md_text`) plus Streamlit's own maths and directive syntax."""
+    return md_text(text, streamlit=True)
 
 
 def show_problems(problems: Iterable[Problem], lang: str, *, title: str | None = None) -> None:
@@ -181,14 +170,14 @@ def node_depths(criteria_set: CriteriaSet) -> dict[str, int]:
 
 
 def fast_number(value: float, lang: str, decimals: int = 3) -> str:
-    """Same text as workbench.i18n.fmt_number (half-even rounding of the decimal repr, fr-CA
-    '1 234,5' with a no-break space, en-CA '1,234.5'), about 50× faster: the score matrix formats
-    thousands of cells on every rerun."""
+    """Same text as workbench.i18n.fmt_number (half-even rounding of the decimal repr, French
+    '1\u202f234,5' with a narrow no-break space, en-CA '1,234.5'), about 50× faster: the score
+    matrix formats thousands of cells on every rerun."""
     quantum = Decimal(1).scaleb(-decimals)
     number = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_EVEN)
     text = f"{number:,.{decimals}f}"
     if lang == "fr":
-        text = text.replace(",", "\u00a0").replace(".", ",")
+        text = text.replace(",", "\u202f").replace(".", ",")
     return text
 
 

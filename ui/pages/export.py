@@ -1,8 +1,10 @@
 """Export page: the current state as a publishable report, every format a download button.
 
-The report model is built once per state (workbench.report.build_report); each format is
-rendered only when its button is clicked (Streamlit's deferred download data), so opening the
-page stays fast even for a large study.
+The page computes what the report shows (the state's evaluation, the TCO table under the
+settings in force, the robustness analysis when asked) and the report is built from those
+results once per state (workbench.report.build_report); each format is rendered only when its
+button is clicked (Streamlit's deferred download data), so opening the page stays fast even for
+a large study.
 """
 
 from __future__ import annotations
@@ -10,11 +12,21 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.widgets import md_escape
+from workbench import robustness
+from workbench.costs import resolve_cost_settings, tco_table
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
-from workbench.report import FORMATS, MIME_TYPES, Report, build_report, render
-from workbench.report.model import effective_scenario, robustness_section
-from workbench.report.safety import md_text
+from workbench.report import (
+    COST_SAMPLES,
+    COST_SEED,
+    FORMATS,
+    MIME_TYPES,
+    Report,
+    build_report,
+    effective_scenario,
+    render,
+)
 
 MEMO_KEY = "_wb_export_report"
 
@@ -34,13 +46,23 @@ def _report(lang: str, title: str, with_robustness: bool) -> Report:
     memo = st.session_state.get(MEMO_KEY)
     if memo and memo[0] == key:
         return memo[1]
-    robustness = robustness_section(study, evaluation, lang=lang) if with_robustness else None
+    settings = resolve_cost_settings(study.criteria_set.cost_settings, scenario.cost_settings)
+    costs = tco_table([(p.id, p.costs) for p in study.providers], settings, samples=COST_SAMPLES, seed=COST_SEED)
+    analysis: robustness.Analysis | Exception | None = None
+    if with_robustness:
+        try:  # seed 0: a report regenerated from the same state shows the same shares
+            analysis = robustness.analyse(
+                study, method=evaluation.method, normalization=evaluation.normalization, seed=0
+            )
+        except (WorkbenchError, ValueError, ArithmeticError) as exc:
+            analysis = exc  # the report says what failed
     report = build_report(
         study,
         evaluation,
         lang=lang,
         scenario=scenario,
-        robustness=robustness,
+        costs=costs,
+        robustness=analysis,
         workshop=workshop if isinstance(workshop, dict) else None,
         title=title or None,
     )
@@ -78,7 +100,7 @@ with_robustness = cols[2].checkbox(t("report.export.robustness", lang), value=Tr
 
 try:
     report = _report(report_lang, title, with_robustness)
-except WorkbenchError as exc:
+except (WorkbenchError, ValueError) as exc:  # ValueError: cost settings the engine refuses
     st.error(t("report.export.failed", lang, reason=exc))
     st.stop()
 
@@ -105,4 +127,4 @@ summary = [
 ]
 if top is not None:
     summary.insert(0, f"{t('report.label.winner', lang)}: {top.name}")
-st.caption(" · ".join(md_text(part) for part in summary))  # names come from profiles: escaped
+st.caption(" · ".join(md_escape(part) for part in summary))  # names come from profiles: escaped

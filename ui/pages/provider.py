@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import streamlit as st
 
 from ui import state
 from ui.widgets import fmt_score, md_escape, provider_colors, safe_url
 from workbench.charts import study as charts
 from workbench.i18n import t
-
-# Characters kept as they are in a link target; parentheses and spaces get percent-encoded so a
-# URL cannot close the markdown link early.
-URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+from workbench.report.safety import md_url
 
 lang = state.get_lang()
 cs = state.current_criteria_set()
@@ -98,7 +93,7 @@ for leaf in cs.leaves():
         for s in score.sources if score else ():
             url = safe_url(s.url)
             title = md_escape(s.title) + (f" ({md_escape(s.date)})" if s.date else "")
-            links.append(f"- [{title}]({quote(url, safe=URL_SAFE)})" if url else f"- {title}")
+            links.append(f"- [{title}]({md_url(url)})" if url else f"- {title}")
         if links:
             st.markdown("\n".join(links))
 

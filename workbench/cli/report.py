@@ -4,6 +4,8 @@
         --format html|pdf|xlsx|md|csv|json --out PATH [--lang fr|en]
 
 With SOURCE_DATE_EPOCH set, the same inputs give byte-identical HTML, Markdown, CSV and JSON.
+This command computes what the report shows (evaluation, TCO table, robustness analysis) and
+hands the results to `workbench.report.build_report`, which computes nothing itself.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
 from ..i18n import t
+from ..report import FORMATS
 from .common import EXIT_OK, UsageError, add_study_arguments, load_study_from_args, parse_weight_args
 
-FORMATS = ("html", "pdf", "xlsx", "md", "csv", "json")
+if TYPE_CHECKING:
+    from ..evaluate import Evaluation
+    from ..robustness import Analysis
+    from ..study import Study
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,10 +59,26 @@ def read_workshop(path: str) -> dict[str, Any]:
     return data
 
 
+def analyse_robustness(
+    study: Study, evaluation: Evaluation, weights: dict[str, float], args: argparse.Namespace
+) -> Analysis | Exception:
+    """The robustness analysis the report shows (seed 0: a regenerated report shows the same
+    shares), or the error that stopped it, which the report then states."""
+    from .. import robustness
+
+    samples = {} if args.robustness_samples is None else {"samples": args.robustness_samples}
+    try:
+        return robustness.analyse(
+            study, method=evaluation.method, normalization=evaluation.normalization, weights=weights, seed=0, **samples
+        )
+    except (WorkbenchError, ValueError, ArithmeticError) as exc:
+        return exc
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..costs import CostsError, resolve_cost_settings, tco_table
     from ..evaluate import evaluate
-    from ..report import build_report, needs_charts, render
-    from ..report.model import robustness_section
+    from ..report import COST_SAMPLES, COST_SEED, build_report, needs_charts, render
 
     if args.robustness_samples is not None and args.robustness_samples < 0:
         raise UsageError("--robustness-samples must be ≥ 0")
@@ -69,14 +91,18 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"--weights names unknown criteria: {', '.join(unknown)}")
     evaluation = evaluate(study, args.method, args.normalization, weights, lang=args.lang)
-    robustness = None
-    if args.robustness_samples != 0:
-        robustness = robustness_section(study, evaluation, weights, lang=args.lang, samples=args.robustness_samples)
+    try:
+        settings = resolve_cost_settings(study.criteria_set.cost_settings, study.scenario.cost_settings)
+    except CostsError as exc:
+        raise WorkbenchError(f"cost settings: {exc}") from None
+    costs = tco_table([(p.id, p.costs) for p in study.providers], settings, samples=COST_SAMPLES, seed=COST_SEED)
+    robustness = None if args.robustness_samples == 0 else analyse_robustness(study, evaluation, weights, args)
     report = build_report(
         study,
         evaluation,
         lang=args.lang,
         weights=weights,
+        costs=costs,
         robustness=robustness,
         workshop=workshop,
         title=args.title,

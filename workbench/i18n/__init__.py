@@ -16,6 +16,10 @@ LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
 CATALOG_DIR = Path(__file__).parent / "catalog"
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+# Numbers follow babel's generic French locale, whose thousands separator is the narrow
+# no-break space U+202F, the one the charts use too (workbench.charts.common.locale_config);
+# fr_CA would give U+00A0, and a table and a chart of one report would then disagree.
+NUMBER_LOCALES = {"fr": "fr", "en": "en_CA"}
 
 
 @lru_cache(maxsize=1)
@@ -47,18 +51,18 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def fmt_number(value: float, lang: str = DEFAULT_LANG, decimals: int = 2) -> str:
-    """1234.5 -> '1 234,5' (fr-CA, narrow no-break space) or '1,234.5' (en-CA)."""
+    """1234.5 -> '1\u202f234,5' (French, narrow no-break space) or '1,234.5' (en-CA)."""
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[normalize_lang(lang)])
+    return format_decimal(value, format=pattern, locale=NUMBER_LOCALES[normalize_lang(lang)])
 
 
 def fmt_percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
-    """0.125 -> '12 %' (fr-CA, no-break space) or '12%' (en-CA)."""
+    """0.125 -> '12 %' (French: no-break space before the sign, U+202F between thousands) or '12%'."""
     if share is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "\u00a0%"
     if normalize_lang(lang) == "en":
         pattern = pattern.replace("\u00a0%", "%")
-    return format_percent(share, format=pattern, locale=LOCALES[normalize_lang(lang)])
+    return format_percent(share, format=pattern, locale=NUMBER_LOCALES[normalize_lang(lang)])

@@ -1,5 +1,7 @@
-"""Publishable reports: one model (`model.build_report`), one renderer per format.
+"""Publishable reports: one model, one document layout, one renderer per format.
 
+`build_report` (building.py) gathers computed results into typed sections (sections.py) and lays
+them out once as a document of chapters, paragraphs and tables (contents.py, document.py);
 `render(report, fmt)` returns the bytes of a format: html, pdf, xlsx, md, csv or json.
 """
 
@@ -8,7 +10,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from .model import Report, build_report
+from .building import COST_SAMPLES, COST_SEED, build_report
+from .provenance import effective_scenario
+from .sections import Report
 
 FORMATS = ("html", "pdf", "xlsx", "md", "csv", "json")
 MIME_TYPES = {
@@ -19,8 +23,6 @@ MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-EXTENSIONS = {f: f for f in FORMATS}
-
 
 # Module and function of each format, imported lazily: reportlab and xlsxwriter load only when asked for.
 _RENDERERS = {
@@ -50,4 +52,14 @@ def needs_charts(fmt: str) -> bool:
     return fmt in ("html", "pdf")
 
 
-__all__ = ["FORMATS", "MIME_TYPES", "EXTENSIONS", "Report", "build_report", "render", "needs_charts"]
+__all__ = [
+    "COST_SAMPLES",
+    "COST_SEED",
+    "FORMATS",
+    "MIME_TYPES",
+    "Report",
+    "build_report",
+    "effective_scenario",
+    "needs_charts",
+    "render",
+]

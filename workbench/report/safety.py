@@ -7,14 +7,16 @@ goes through one of these functions:
   SVG would choke) and the explicit bidi overrides U+202A-U+202E / U+2066-U+2069, which can make
   a right-to-left name visually swallow the text after it ("Trojan Source", Boucher & Anderson
   2021). Right-to-left letters themselves are kept; renderers isolate them (`<bdi>` in HTML).
-- `html_text` escapes for HTML element content and attribute values.
+- HTML is escaped by the Jinja2 templates themselves (autoescaping, `html.py`).
 - `safe_url` keeps only absolute http(s) URLs; anything else (javascript:, data:, relative)
   is rendered as plain text, never as a link.
 - `md_text` escapes Markdown so that user text can never open a link, an image, raw HTML,
-  emphasis or a table cell.
-- `spreadsheet_text` neutralises a cell that a spreadsheet would read as a formula: a text
-  beginning with = + - @ tab or carriage return gets a leading apostrophe (OWASP, "CSV
-  Injection"); pandas writes such text as a live formula, so writers call this themselves.
+  emphasis or a table cell; with `streamlit=True` also Streamlit's own inline syntax (the app's
+  pages call it through `ui.widgets.md_escape`).
+- `md_url` encodes a safe URL for a Markdown link target or autolink.
+- `spreadsheet_text` cleans a text, then neutralises it for a spreadsheet with the workbench's
+  one formula rule, `workbench.files.formulas.neutralise_formula` (a text beginning with = + - @
+  tab or carriage return gets a leading apostrophe; OWASP, "CSV Injection").
 """
 
 from __future__ import annotations
@@ -22,11 +24,19 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from ..files.formulas import neutralise_formula
+
+# Whitespace that may break a line; U+00A0, U+2007 and U+202F are meant not to.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# Streamlit's markdown adds inline syntax of its own: $…$ maths and :name: / :color[…] directives.
+_STREAMLIT_SPECIAL = re.compile(r"([$:])")
+# Kept as they are in a link target: reserved URL characters except the parentheses, angle
+# brackets and spaces that would end a Markdown link or autolink early ("%" keeps encodings).
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 # Block markers that matter only at the start of a line: list bullets, quotes, ordered lists,
 # setext underlines ("---" would turn the previous line into a heading).
 _MD_LINE_START = re.compile(r"^(\s*)([+\-](?=\s|$)|[=\-]+$|>|\d+[.)](?=\s|$))")
@@ -49,13 +59,9 @@ def clean_text(text: object, *, keep_newlines: bool = True) -> str:
 
 
 def one_line(text: object) -> str:
-    """`clean_text` with every run of whitespace (newlines included) collapsed to one space."""
-    return " ".join(clean_text(text).split())
-
-
-def html_text(text: object) -> str:
-    """Escaped for HTML content and quoted attributes: & < > " ' become entities."""
-    return html.escape(clean_text(text), quote=True)
+    """`clean_text` with every run of breaking whitespace (newlines included) collapsed to one
+    space. No-break spaces stay: they hold "66,7 %" and French thousands together."""
+    return _BREAKING_SPACE.sub(" ", clean_text(text)).strip(" ")
 
 
 def safe_url(url: object) -> str | None:
@@ -74,11 +80,17 @@ def safe_url(url: object) -> str | None:
     return url
 
 
-def md_text(text: object) -> str:
-    """Escaped for Markdown inline text (one line): no link, image, HTML, emphasis or cell break."""
+def md_text(text: object, *, streamlit: bool = False) -> str:
+    """Escaped for Markdown inline text (one line): no link, image, HTML, emphasis or cell break.
+
+    `streamlit=True` also escapes `$` and `:`, which Streamlit reads as maths and as emoji,
+    icon and colour directives; files keep them as they are (they mean nothing in CommonMark).
+    """
     s = one_line(text)
     s = html.escape(s, quote=False)
     s = _MD_SPECIAL.sub(r"\\\1", s)
+    if streamlit:
+        s = _STREAMLIT_SPECIAL.sub(r"\\\1", s)
     return _MD_LINE_START.sub(_escape_marker, s, count=1)
 
 
@@ -90,14 +102,14 @@ def _escape_marker(match: re.Match[str]) -> str:
 
 
 def md_url(url: str) -> str:
-    """A safe URL made inert for Markdown link syntax (parentheses and angle brackets encoded)."""
-    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    """A URL (already checked by `safe_url`) encoded for a Markdown link target or autolink:
+    parentheses, angle brackets, quotes, spaces and non-ASCII letters are percent-encoded."""
+    return quote(url, safe=_URL_SAFE)
 
 
 def spreadsheet_text(text: object) -> str:
-    """A cell text a spreadsheet will not evaluate: formula prefixes get a leading apostrophe."""
-    s = clean_text(text)
-    return "'" + s if s.startswith(FORMULA_PREFIXES) else s
+    """`text` cleaned of control characters, then neutralised (`files.formulas.neutralise_formula`)."""
+    return str(neutralise_formula(clean_text(text)))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -1,7 +1,7 @@
 """Workshop exports: CSV and JSON bytes, and the summary the reports embed.
 
-CSV cells that come from people (names, titles) are neutralised against spreadsheet formulas:
-a leading = + - @ tab or CR gets a quote prefix (OWASP "CSV injection").
+CSV cells that come from people (names, titles) are neutralised against spreadsheet formulas
+by the workbench's one rule, `workbench.files.formulas.neutralise_formula`.
 """
 
 from __future__ import annotations
@@ -12,25 +12,18 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..files.formulas import neutralise_formula
 from ..i18n import fmt_number, t
 from ..model import CriteriaSet
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 KINDS = ("mean", "geometric", "median")
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
+        writer.writerow([neutralise_formula(c) for c in row])
     return buf.getvalue()
 
 
@@ -69,7 +62,7 @@ def results_json(results: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]]
 def report_summary(results: Mapping[str, Any], criteria_set: CriteriaSet, kind: str, lang: str) -> dict[str, Any]:
     """The `workshop` argument of workbench.report.build_report: labelled facts in `lang` (texts
     and numbers), the three aggregates (leaf id -> share) and the dispersion, flat as
-    `workbench.report.model.workshop_section` reads them."""
+    `workbench.report.extra_sections.workshop_section` reads them."""
     names = {leaf.id: leaf.name.get(lang) for leaf in criteria_set.leaves()}
     consensus = results.get("consensus") or {}
     w = consensus.get("kendall_w")
