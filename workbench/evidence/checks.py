@@ -49,6 +49,12 @@ def freshness(criteria_set: CriteriaSet) -> dict[str, int]:
     return out
 
 
+def own_scores(profile: Provider) -> dict[str, Score]:
+    """The scores a profile's own file gives (a composed option's others belong to its components)."""
+    file = f"{profile.path or profile.id}:"
+    return {k: s for k, s in profile.scores.items() if not s.origin or s.origin.startswith(file)}
+
+
 def source_kind(source: Source, policy: SourcePolicy) -> str | None:
     return source.kind or policy.default_kind(source.url)
 
@@ -81,11 +87,9 @@ def _profile_warnings(
 
     uses: dict[str, list[tuple[str, Source]]] = defaultdict(list)
     tco_leaves = {leaf.id for leaf in criteria_set.leaves() if leaf.source == "tco"}
-    for leaf_id, score in profile.scores.items():
+    for leaf_id, score in own_scores(profile).items():
         if leaf_id not in months or leaf_id in tco_leaves or score.value is None:
             continue
-        if score.origin and not score.origin.startswith(f"{file}:"):
-            continue  # taken from a component, whose own file is checked
         field = f"scores.{leaf_id}"
         for i, source in enumerate(score.sources):
             _source_warnings(source, f"{field}.sources[{i}]", policy, warn)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from ..model import CriteriaSet, Provider
-from .checks import evidence_warnings, source_kind
+from .checks import evidence_warnings, own_scores, source_kind
 from .dates import months_between, parse_partial_date
 from .policy import SourcePolicy
 
@@ -54,7 +54,8 @@ def profile_coverage(
     profile: Provider, criteria_set: CriteriaSet, policy: SourcePolicy, today: dt.date
 ) -> ProfileCoverage:
     leaves = {leaf.id for leaf in criteria_set.leaves() if leaf.source != "tco"}
-    scores = [s for leaf, s in profile.scores.items() if leaf in leaves and s.value is not None]
+    own = own_scores(profile)
+    scores = [s for leaf, s in own.items() if leaf in leaves and s.value is not None]
     ages = [
         months_between(d.latest, today)
         for s in scores
@@ -67,7 +68,7 @@ def profile_coverage(
         role=profile.role,
         leaves=len(leaves),
         scores=len(scores),
-        missing=len(leaves - {leaf for leaf, s in profile.scores.items() if s.value is not None}),
+        missing=len(leaves - {leaf for leaf, s in profile.scores.items() if s.value is not None}),  # composed: all
         verified=sum(s.status == "verified" for s in scores),
         with_official=sum(any(source_kind(src, policy) == "official" for src in s.sources) for s in scores),
         assumptions=sum(s.status == "assumption" for s in scores),
