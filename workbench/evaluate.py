@@ -156,15 +156,18 @@ def rank(scores: np.ndarray, eligible: np.ndarray, higher_is_better: bool = True
 
 
 def must_have_failures(study: Study) -> list[list[MustHaveFailure]]:
+    """Per provider, the must-have rules it fails: the set's, or the scenario's in their place,
+    less the ones the scenario switches off."""
     disabled = set(study.scenario.disabled_must_haves)
     out: list[list[MustHaveFailure]] = [[] for _ in study.providers]
     for j, leaf in enumerate(study.leaves):
-        if leaf.must_have is None or leaf.id in disabled:
+        rule = study.must_have(leaf)
+        if rule is None or leaf.id in disabled:
             continue
         for i in range(len(study.providers)):
             value = float(study.matrix[i, j])
-            if not leaf.must_have.passes(value):
-                out[i].append(MustHaveFailure(leaf.id, leaf.must_have.describe(), value))
+            if not rule.passes(value):
+                out[i].append(MustHaveFailure(leaf.id, rule.describe(), value))
     return out
 
 

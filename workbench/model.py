@@ -98,6 +98,17 @@ class MustHave:
             return False
         return self.allowed is None or value in self.allowed
 
+    def to_data(self) -> dict[str, Any]:
+        """The rule as written in a file (`{min, max, in}`)."""
+        data: dict[str, Any] = {}
+        if self.min is not None:
+            data["min"] = self.min
+        if self.max is not None:
+            data["max"] = self.max
+        if self.allowed is not None:
+            data["in"] = list(self.allowed)
+        return data
+
     def describe(self) -> str:
         if self.min is not None and self.max is not None:
             return f"{self.min:g} ≤ x ≤ {self.max:g}"
@@ -152,6 +163,7 @@ class CriteriaSet:
     cost_settings: dict[str, Any] = field(default_factory=dict)
     freshness_months: int | None = None
     source_policy: str | None = None
+    sources: tuple[Source, ...] = ()  # the documents the set itself rests on (a framework, a law)
     path: Path | None = None
     warnings: list[Any] = field(default_factory=list)  # Problems of severity "warning" found on loading
 
@@ -268,4 +280,5 @@ class Scenario:
     cost_settings: dict[str, Any] = field(default_factory=dict)
     title: str = ""
     include_references: bool = False
+    must_haves: dict[str, MustHave] = field(default_factory=dict)  # rules added or replaced by the scenario
     path: Path | None = None

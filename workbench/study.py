@@ -15,7 +15,7 @@ from .errors import LoadError, Problem
 from .files.criteria import load_criteria_set
 from .files.providers import load_providers
 from .files.scenarios import load_scenario
-from .model import CriteriaSet, Criterion, Provider, Scenario
+from .model import CriteriaSet, Criterion, MustHave, Provider, Scenario
 from .weights import global_weights, node_shares
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,10 @@ class Study:
         """Every option's TCO under `cost_settings(overrides)` (`workbench.costs.tco_table`)."""
         options = [(p.id, p.costs) for p in self.providers]
         return tco_table(options, self.cost_settings(overrides), samples=samples, seed=seed)
+
+    def must_have(self, leaf: Criterion) -> MustHave | None:
+        """The knock-out rule in force on a leaf: the scenario's in place of the set's."""
+        return self.scenario.must_haves.get(leaf.id, leaf.must_have)
 
     def global_weights(self, overrides: dict[str, float] | None = None) -> dict[str, float]:
         merged = {**self.scenario.weights, **(overrides or {})}

@@ -68,7 +68,7 @@ col_n.selectbox(
 )
 
 # --- must-have switches ----------------------------------------------------------------------
-gated = [leaf for leaf in study.leaves if leaf.must_have is not None]
+gated = [leaf for leaf in study.leaves if study.must_have(leaf) is not None]
 
 
 def _on_gate(leaf_id: str) -> None:
@@ -83,7 +83,7 @@ if gated:
         for leaf in gated:
             st.session_state[f"mh_{leaf.id}"] = leaf.id not in (st.session_state.get("wb_disabled") or [])
             st.toggle(
-                f"{leaf_names[leaf.id]} ({leaf.must_have.describe()})",
+                f"{leaf_names[leaf.id]} ({study.must_have(leaf).describe()})",
                 key=f"mh_{leaf.id}",
                 on_change=_on_gate,
                 args=(leaf.id,),

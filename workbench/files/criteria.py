@@ -26,7 +26,7 @@ from .yamlfile import YamlDoc, read_yaml
 
 SET_KEYS = {
     "id", "name", "description", "providers", "method", "normalization", "criteria", "freshness_months",
-    "source_policy", *SETTING_KEYS,
+    "source_policy", "sources", *SETTING_KEYS,
 }  # fmt: skip
 NODE_KEYS = {"id", "name", "description", "weight", "criteria", "freshness_months"}
 LEAF_KEYS = NODE_KEYS | {"direction", "scale", "must_have", "preference", "source"}
@@ -85,14 +85,16 @@ def _levels(ck: Checker, raw: Any, path: tuple) -> list[Level] | None:
     return out
 
 
-def _must_have(ck: Checker, raw: Any, path: tuple, scale: Scale | None) -> MustHave | None:
+def must_have_rule(ck: Checker, raw: Any, path: tuple, scale: Scale | None) -> MustHave | None:
     if ck.mapping(raw, path, ("min", "max", "in")) is None or not raw:
         if isinstance(raw, dict):
             ck.add(path, "give 'min', 'max' or 'in'")
         return None
 
     def value(item: Any, where: tuple) -> float | None:
-        number = scale.value_of(item) if scale else None
+        if scale is None:  # a scenario read without its set: plain numbers
+            return ck.number(item, where)
+        number = scale.value_of(item)
         if number is None:
             ck.add(where, f"{item!r} is not a value of the criterion's scale")
         return number
@@ -170,7 +172,7 @@ def _criterion(ck: Checker, raw: Any, path: tuple, seen: dict[str, tuple]) -> Cr
     if "source" in raw:
         node.source = ck.string(raw["source"], path + ("source",), ("tco",))
     if "must_have" in raw:
-        node.must_have = _must_have(ck, raw["must_have"], path + ("must_have",), node.scale)
+        node.must_have = must_have_rule(ck, raw["must_have"], path + ("must_have",), node.scale)
     if "preference" in raw:
         node.preference = _preference(ck, raw["preference"], path + ("preference",))
     return node
@@ -199,6 +201,7 @@ def criteria_set_from_doc(doc: YamlDoc, path: Path | None = None) -> CriteriaSet
         ck.add(("criteria",), "expected a non-empty list of criteria")
     freshness = ck.months(raw["freshness_months"], ("freshness_months",)) if "freshness_months" in raw else None
     policy = ck.string(raw["source_policy"], ("source_policy",)) if "source_policy" in raw else None
+    sources = ck.sources(raw["sources"], ("sources",)) if "sources" in raw else ()
     cost_settings = {k: raw[k] for k in SETTING_KEYS if k in raw}
     check_settings(ck, cost_settings)
     ck.fail_if_any()
@@ -216,6 +219,7 @@ def criteria_set_from_doc(doc: YamlDoc, path: Path | None = None) -> CriteriaSet
         cost_settings=cost_settings,
         freshness_months=freshness,
         source_policy=policy,
+        sources=sources,
         path=path,
         warnings=ck.warnings,
     )

@@ -75,6 +75,10 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data["weights"] = {str(k): _number(v) for k, v in scenario.weights.items()}
     if scenario.disabled_must_haves:
         data["disabled_must_haves"] = list(scenario.disabled_must_haves)
+    if scenario.must_haves:
+        data["must_haves"] = {k: rule.to_data() for k, rule in scenario.must_haves.items()}
+    if scenario.include_references:
+        data["include_references"] = True
     if scenario.overrides:
         data["overrides"] = [
             {"provider": o.provider, "criterion": o.criterion, "value": _number(o.value), "note": o.note}

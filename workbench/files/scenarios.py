@@ -12,8 +12,9 @@ from typing import Any
 
 from ..costs.data import SETTING_KEYS
 from ..costs.validation import check_settings
-from ..model import NORMALIZATIONS, CriteriaSet, Criterion, Override, Scenario
+from ..model import NORMALIZATIONS, CriteriaSet, Criterion, MustHave, Override, Scenario
 from .checker import MAX_TEXT, Checker
+from .criteria import must_have_rule
 from .yamlfile import YamlDoc, parse_yaml, read_yaml
 
 SCENARIO_KEYS = {
@@ -27,6 +28,7 @@ SCENARIO_KEYS = {
     "disabled_must_haves",
     "title",
     "include_references",
+    "must_haves",
     *SETTING_KEYS,
 }
 
@@ -92,12 +94,31 @@ def scenario_from_doc(
                     ck.add(("disabled_must_haves", i), f"unknown criterion {cid!r}")
                 elif isinstance(cid, str):
                     sc.disabled_must_haves.append(cid)
+    if raw.get("must_haves") is not None:
+        sc.must_haves = _must_haves(ck, raw["must_haves"], nodes)
     if raw.get("overrides") is not None:
         sc.overrides = _overrides(ck, raw["overrides"], nodes, known_providers)
     sc.cost_settings = {k: raw[k] for k in SETTING_KEYS if k in raw}
     check_settings(ck, sc.cost_settings)
     ck.fail_if_any()
     return sc
+
+
+def _must_haves(ck: Checker, raw: Any, nodes: dict[str, Criterion] | None) -> dict[str, MustHave]:
+    """`{criterion: {min, max, in}}`: knock-out rules the scenario adds or puts in place of the set's."""
+    if not isinstance(raw, dict):
+        ck.add(("must_haves",), "expected a mapping of criterion id to {min, max, in}")
+        return {}
+    out = {}
+    for key, rule in raw.items():
+        leaf = nodes.get(str(key)) if nodes is not None else None
+        if nodes is not None and (leaf is None or not leaf.is_leaf):
+            ck.add(("must_haves", key), f"unknown criterion {key!r} (a leaf of the criteria set)")
+            continue
+        parsed = must_have_rule(ck, rule, ("must_haves", key), leaf.scale if leaf else None)
+        if parsed is not None:
+            out[str(key)] = parsed
+    return out
 
 
 def _overrides(ck: Checker, raw: Any, nodes: dict[str, Criterion] | None, providers: set[str] | None) -> list[Override]:
