@@ -81,8 +81,8 @@ def ranking(at: AppTest) -> list[dict[str, str]]:
     for line in table.splitlines()[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         name = unescape(re.sub(r"\\(.)", r"\1", cells[1].removeprefix("**").removesuffix("**").replace("** ✎", " ✎")))
-        rows.append({"rank": cells[0], "name": name, "score": cells[2],
-                     "eligible": cells[3], "failed": unescape(re.sub(r"\\(.)", r"\1", cells[4])) if len(cells) > 4 else ""})  # fmt: skip
+        rows.append({"rank": cells[0], "name": name, "score": cells[2], "first": cells[3],
+                     "eligible": cells[4], "failed": unescape(re.sub(r"\\(.)", r"\1", cells[5])) if len(cells) > 5 else ""})  # fmt: skip
     return rows
 
 
@@ -498,7 +498,7 @@ def test_profile_text_is_escaped(tmp_path, monkeypatch):
     page(at, "provider")
     assert any(m.value.startswith(r"\# Heading &lt;script&gt;") for m in at.markdown)
     texts = [m.value for m in at.markdown]
-    assert "- bad" in texts  # the javascript: source is listed without a link
+    assert "- bad — kind not stated, publication date unknown" in texts  # the javascript: source, without a link
     assert not any("javascript:alert" in x and "](" in x and "\\" not in x for x in texts)
 
 
@@ -517,7 +517,8 @@ def test_provider_page_shows_evidence(mini_dir):
     page(at, "provider")
     texts = [m.value for m in at.markdown]
     assert "Bon" in texts
-    assert any(x.startswith("- [T (2025") and x.endswith("](https://example.org)") for x in texts)
+    # Title linked, then the kind and dates of the source (the mini fixture still uses the old `date`).
+    assert "- [T](https://example.org) — nature non indiquée, publiée le 2025-01-01" in texts
     assert any(x.startswith("**Exposition** · **8**") and "Confiance : élevée" in x for x in texts)
     at.session_state["prov_pick"] = "beta"
     at.run()

@@ -10,14 +10,16 @@ from ui import state
 from ui.widgets import fmt_score, md_escape, provider_colors, safe_url, show_problems
 from workbench.charts import study as charts
 from workbench.evaluate import compare_methods
-from workbench.i18n import fmt_number, t
+from workbench.evidence import STATUS_MARKS, source_line, status_legend
+from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.methods import get_method, method_label, method_names
 from workbench.model import NORMALIZATIONS, Criterion, Override
+from workbench.robustness.smaa import FirstPlace
+from workbench.study import REPO_ROOT
 
 LOW = "⚠"
 OVERRIDDEN = "✎"
 MISSING = "∅"
-DISPUTED = "⚑"
 
 lang = state.get_lang()
 st.title(t("app.compare.title", lang))
@@ -117,9 +119,21 @@ def _reason(result) -> str:
     )
 
 
+def _first_place() -> FirstPlace:
+    """The score draws of the study in force, drawn once per study and method (kept in the session)."""
+    key = (id(study), ev.method, ev.normalization)
+    memo = st.session_state.get("_wb_first_place")
+    if not memo or memo[0] != key or memo[1] is not study:
+        memo = (key, study, FirstPlace(study, ev.method, ev.normalization))
+        st.session_state["_wb_first_place"] = memo
+    return memo[2]
+
+
+first_place = _first_place()
+shares = dict(zip(study.provider_ids, first_place(state.current_weights()).tolist(), strict=True))
 any_failed = any(r.failed_must_haves for r in ev.results)
-header = [t("col.rank", lang), t("col.provider", lang), t("col.score", lang), t("col.eligible", lang)]
-header += [t("col.failed", lang)] if any_failed else []
+header = [t("col.rank", lang), t("col.provider", lang), t("col.score", lang), t("app.compare.first", lang)]
+header += [t("col.eligible", lang)] + ([t("col.failed", lang)] if any_failed else [])
 lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
 for r in ev.results:
     marks = (f" {OVERRIDDEN}" if r.overridden else "") + (f" {MISSING}" if r.missing else "")
@@ -127,17 +141,27 @@ for r in ev.results:
     name = f"**{name}**" if r.rank == 1 and r.eligible else name
     eligible = t("app.yes", lang) if r.eligible else "✗ " + t("app.no", lang)
     failed = f" {md_escape(_reason(r))} |" if any_failed else ""
-    lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {eligible} |{failed}")
+    first = fmt_percent(shares[r.id], lang, 0)
+    lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {first} | {eligible} |{failed}")
 with st.container(key="ranking"):
     st.markdown("\n".join(lines))
 st.caption(
     t(
         "app.compare.method_used",
         lang,
-        method=t(f"method.{ev.method}", lang),
+        method=method_label(ev.method, lang),
         norm=t(f"norm.{ev.normalization}", lang) if ev.normalization else "—",
     )  # fmt: skip
+    + " · "
+    + t("app.compare.first_help", lang, samples=fmt_number(first_place.samples, lang, 0))
 )
+if ev.references:
+    st.markdown(f"**{t('app.compare.references', lang)}**")
+    st.caption(t("app.compare.references_help", lang))
+    ref_lines = [f"| {t('col.provider', lang)} | {t('col.score', lang)} |", "|---|---|"]
+    ref_lines += [f"| {md_escape(r.name)} | {fmt_number(r.score, lang, 3)} |" for r in ev.references]
+    with st.container(key="references"):
+        st.markdown("\n".join(ref_lines))
 
 # --- matrix ----------------------------------------------------------------------------------
 st.subheader(t("app.compare.matrix", lang))
@@ -155,9 +179,18 @@ def _cell(leaf: Criterion, i: int, j: int) -> str:
         return f"{OVERRIDDEN} {text}"
     if score and score.confidence == "low":
         text = f"{LOW} {text}"
-    if score and score.disputed:
-        text += f" {DISPUTED}"
+    if score and score.status:
+        text += f" {STATUS_MARKS[score.status]}"
     return text
+
+
+def _origin(provider, score) -> str:
+    """`file:line` of the score, said as a component's when a composed option takes it from one."""
+    if score is None or not score.origin:
+        return ""
+    place = score.origin.replace(str(REPO_ROOT) + "/", "")
+    own = str(provider.path or provider.id)
+    return place if score.origin.startswith(own + ":") else t("app.origin.component", lang, file=place)
 
 
 matrix = pd.DataFrame(
@@ -165,7 +198,7 @@ matrix = pd.DataFrame(
     index=[f"{leaf_names[leaf.id]} {'↓' if leaf.direction == 'cost' else '↑'}" for leaf in study.leaves],
 )
 st.dataframe(matrix, width="stretch", height=min(38 * (len(study.leaves) + 1), 900))
-st.caption(t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING, disputed=DISPUTED))
+st.caption(t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING, statuses=status_legend(lang)))
 
 with st.expander(t("app.compare.evidence", lang)):
     leaf_id = st.selectbox(
@@ -187,10 +220,12 @@ with st.expander(t("app.compare.evidence", lang)):
                 t("app.confidence", lang): t(f"confidence.{score.confidence}", lang)
                 if score and score.confidence
                 else "",
+                t("app.status", lang): t(f"status.{score.status}", lang) if score and score.status else "",
                 t("app.rationale", lang): (score.rationale.get(lang) if score and score.rationale else "")
                 + (f" [{OVERRIDDEN} {override.note}]" if override else ""),
                 t("app.source", lang): next((safe_url(s.url) for s in sources if safe_url(s.url)), None),
-                t("app.sources", lang): " · ".join(f"{s.title} ({s.date})" if s.date else s.title for s in sources),
+                t("app.sources", lang): " · ".join(source_line(s, lang) for s in sources),
+                t("app.origin", lang): _origin(p, score),
             }
         )
     st.dataframe(

@@ -7,8 +7,13 @@ import streamlit as st
 from ui import state
 from ui.widgets import fmt_score, md_escape, provider_colors, safe_url
 from workbench.charts import study as charts
+from workbench.errors import WorkbenchError
+from workbench.evidence import STATUS_MARKS, load_policy, source_line, status_legend
+from workbench.evidence.checks import source_kind
 from workbench.i18n import t
 from workbench.report.safety import md_url
+from workbench.study import REPO_ROOT
+from workbench.validation import study_policy
 
 lang = state.get_lang()
 cs = state.current_criteria_set()
@@ -28,6 +33,10 @@ pid = st.selectbox(t("col.provider", lang), ids, format_func=names.get, key="pro
 st.session_state["wb_provider_page"] = pid
 provider = next(p for p in providers if p.id == pid)
 
+try:
+    policy = study_policy(cs)
+except WorkbenchError:  # a broken study policy file is reported by `validate`; kinds fall back to the project's
+    policy = load_policy()
 st.header(provider.name.get(lang))
 if provider.kind:
     st.caption(provider.kind.get(lang))
@@ -60,7 +69,9 @@ if provider.facts:
     )
 
 st.subheader(t("app.provider.scores", lang))
-st.caption(t("app.provider.legend", lang))
+st.caption(t("app.provider.legend", lang, statuses=status_legend(lang)))
+if provider.is_reference:
+    st.info(t("app.compare.references_help", lang))
 for leaf in cs.leaves():
     score = provider.scores.get(leaf.id)
     override = state.override_for(pid, leaf.id)
@@ -78,22 +89,30 @@ for leaf in cs.leaves():
         facts.append(
             f"{t('app.provider.range', lang)} {fmt_score(score.range[0], lang)} – {fmt_score(score.range[1], lang)}"
         )
+    colon = " : " if lang == "fr" else ": "
     if score and score.confidence:
-        facts.append(f"{t('app.confidence', lang)} : {t(f'confidence.{score.confidence}', lang)}"
-                     if lang == "fr" else f"{t('app.confidence', lang)}: {t(f'confidence.{score.confidence}', lang)}")  # fmt: skip
-    if score and score.disputed:
-        facts.append(t("app.provider.disputed", lang))
+        facts.append(f"{t('app.confidence', lang)}{colon}{t(f'confidence.{score.confidence}', lang)}")
+    if score and score.status:
+        facts.append(f"{STATUS_MARKS[score.status]} {t(f'status.{score.status}', lang)}")
     with st.container(border=True):
         st.markdown(f"**{md_escape(leaf.name.get(lang))}** · " + " · ".join(facts))
         if score and score.rationale:
             st.markdown(md_escape(score.rationale.get(lang)))
+        if score and score.dispute:
+            st.markdown(f"⚑ {md_escape(score.dispute.get(lang))}")
+        if score and score.origin and not score.origin.startswith(f"{provider.path}:"):
+            place = score.origin.replace(str(REPO_ROOT) + "/", "")
+            st.caption(t("app.origin.component", lang, file=place))
         if override and override.note:
             st.markdown(f"✎ {md_escape(override.note)}")
         links = []
         for s in score.sources if score else ():
             url = safe_url(s.url)
-            title = md_escape(s.title) + (f" ({md_escape(s.date)})" if s.date else "")
-            links.append(f"- [{title}]({md_url(url)})" if url else f"- {title}")
+            title, _, details = source_line(s, lang, source_kind(s, policy)).partition(" — ")
+            title = md_escape(title)
+            links.append((f"- [{title}]({md_url(url)})" if url else f"- {title}") + f" — {md_escape(details)}")
+            if s.quote:
+                links.append(f"  > « {md_escape(s.quote)} »" if lang == "fr" else f"  > “{md_escape(s.quote)}”")
         if links:
             st.markdown("\n".join(links))
 

@@ -5,9 +5,13 @@ the source policy)."""
 from .checks import evidence_warnings
 from .coverage import ProfileCoverage, study_coverage
 from .dates import PartialDate, months_between, parse_partial_date
+from .marks import STATUS_MARKS, source_line, status_legend
 from .policy import SourcePolicy, load_policy
 
 __all__ = [
+    "STATUS_MARKS",
+    "source_line",
+    "status_legend",
     "PartialDate",
     "ProfileCoverage",
     "SourcePolicy",
