@@ -9,12 +9,14 @@ import pytest
 
 from workbench.cli import main
 from workbench.evaluate import evaluate
+from workbench.files.criteria import load_criteria_set
 from workbench.scenario_diff import KINDS, diff_scenario_files
 from workbench.study import load_study
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTH = ROOT / "criteria/health-data-sovereignty.yaml"
 STATUS_QUO = ROOT / "scenarios/health-status-quo-view.yaml"
+MINI = ROOT / "tests/fixtures/mini/criteria.yaml"
 BUYABLE = ROOT / "scenarios/health-buyable-options.yaml"
 
 
@@ -29,46 +31,60 @@ def shipped_diff():
     return diff
 
 
-def test_the_two_shipped_scenarios_differ_in_the_stated_order(shipped_diff):
-    steps = [(c.kind, c.target, c.before, c.after) for c in shipped_diff.changes]
-    assert steps == [
-        ("option", "estonia-ehealth", "included", "excluded"),
-        ("option", "health-data-hub", "included", "excluded"),
-        ("option", "luxembourg-esante", "included", "excluded"),
-        ("must-have", "extraterritorial-exposure", "off", "on"),
-        ("override", "quebec-open-source-stack/maturity-adoption", 4.0, 3.0),
-        ("cost", "horizon", 15, 10),
-        ("cost", "discount_rate", 0.03, 0.04),
-        ("weight", "legal-jurisdiction", 5, 20),
-        ("weight", "residency-control", 5, 16),
-        ("weight", "security-certification", 20, 8),
-        ("weight", "cost", 30, 10),
-        ("weight", "track-record-risk", 25, 8),
-        ("normalization", None, "scale", "vector"),
-        ("method", None, "weighted-sum", "topsis"),
-    ]
-    assert [KINDS.index(kind) for kind, *_ in steps] == sorted(KINDS.index(kind) for kind, *_ in steps)
+def test_the_shipped_scenarios_give_every_difference_in_the_stated_order(shipped_diff):
+    criteria_set = load_criteria_set(HEALTH)
+    study_a, study_b = load_study(HEALTH, scenario=STATUS_QUO), load_study(HEALTH, scenario=BUYABLE)
+    kinds = [c.kind for c in shipped_diff.changes]
+    assert [KINDS.index(k) for k in kinds] == sorted(KINDS.index(k) for k in kinds)
+    options = {c.target for c in shipped_diff.changes if c.kind == "option"}
+    assert options == set(study_a.provider_ids) ^ set(study_b.provider_ids)
+    a, b = study_a.scenario, study_b.scenario
+    moved = [n.id for n in criteria_set.nodes() if a.weights.get(n.id, n.weight) != b.weights.get(n.id, n.weight)]
+    assert [c.target for c in shipped_diff.changes if c.kind == "weight"] == moved
+    switched = {leaf.id for leaf in criteria_set.leaves() if leaf.must_have} & (
+        set(a.disabled_must_haves) ^ set(b.disabled_must_haves)
+    )
+    assert {c.target for c in shipped_diff.changes if c.kind == "must-have"} == switched
+    assert ("method" in kinds) == (evaluate(study_a).method != evaluate(study_b).method)
 
 
 def test_the_walk_starts_at_a_and_ends_at_b(shipped_diff):
     assert shipped_diff.ranking_a == ranking(STATUS_QUO)
     assert shipped_diff.ranking_b == ranking(BUYABLE)
-    ranks = {pid: rank for rank, pid in enumerate(shipped_diff.ranking_a, 1)}  # no ties in this study
+    ranks = {r.id: r.rank for r in evaluate(load_study(HEALTH, scenario=STATUS_QUO)).results}
     for change in shipped_diff.changes:
         assert change.error is None
-        assert {pid: before for pid, (before, _) in change.rank_moves.items()} == ranks
+        assert {pid: before for pid, (before, _) in change.rank_moves.items() if before is not None} == ranks
         ranks = {pid: after for pid, (_, after) in change.rank_moves.items() if after is not None}
-    assert sorted(ranks, key=ranks.get) == shipped_diff.ranking_b
+    assert ranks == {r.id: r.rank for r in evaluate(load_study(HEALTH, scenario=BUYABLE)).results}
 
 
-def test_each_change_moves_the_options_it_moves(shipped_diff):
-    removal = shipped_diff.changes[0]
-    assert removal.rank_moves["estonia-ehealth"] == [1, None]
-    assert removal.rank_moves["quebec-open-source-stack"] == [2, 1]
-    must_have = shipped_diff.changes[3]
-    # Switching the jurisdiction must-have back on sends Azure behind every eligible option.
-    assert must_have.rank_moves["azure-canada"] == [5, len(must_have.rank_moves)]
-    assert must_have.score_moves["azure-canada"][0] == must_have.score_moves["azure-canada"][1]
+def test_each_change_of_a_small_study_is_applied_in_turn(tmp_path):
+    """Mini study: A is the set as it is; B drops gamma, switches the exposure must-have off, sets
+    beta's cost to 0, a 12-year horizon, triples the cost weight, minmax and TOPSIS."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("title: as it is\n", encoding="utf-8")
+    b.write_text(
+        "providers: [alpha, beta]\ndisabled_must_haves: [exposure]\nweights: {cost: 3}\nhorizon: 12\n"
+        "overrides: [{provider: beta, criterion: cost, value: 0, note: free}]\n"
+        "method: topsis\nnormalization: minmax\n",
+        encoding="utf-8",
+    )
+    diff, _, _ = diff_scenario_files(MINI, a, b)
+    assert [(c.kind, c.target, c.before, c.after) for c in diff.changes] == [
+        ("option", "gamma", "included", "excluded"),
+        ("must-have", "exposure", "on", "off"),
+        ("override", "beta/cost", 20.0, 0.0),
+        ("cost", "horizon", 10, 12),
+        ("weight", "cost", 1.0, 3),
+        ("normalization", None, "scale", "minmax"),
+        ("method", None, "weighted-sum", "topsis"),
+    ]
+    assert diff.changes[0].rank_moves == {"alpha": [1, 1], "gamma": [2, None], "beta": [3, 2]}
+    # Cost weighs 3/5: beta's free cost (1.0 x 0.6) beats alpha's 0.85 x 0.4 + 0.4 x 0.6 = 0.58.
+    assert diff.changes[4].rank_moves == {"alpha": [1, 2], "beta": [2, 1]}
+    assert diff.changes[4].score_moves["alpha"][1] == pytest.approx(0.58)
+    assert diff.ranking_a == ["alpha", "gamma", "beta"] and diff.ranking_b == ["beta", "alpha"]
 
 
 def test_diff_json_has_the_documented_fields(capsys, monkeypatch):
@@ -79,7 +95,8 @@ def test_diff_json_has_the_documented_fields(capsys, monkeypatch):
     assert set(data) == {"changes", "ranking_a", "ranking_b"}
     first = data["changes"][0]
     assert {"kind", "target", "from", "to", "rank_moves"} <= set(first)
-    assert first["rank_moves"]["estonia-ehealth"] == [1, None]
+    assert data["ranking_b"] == ranking(BUYABLE)
+    assert all(len(move) == 2 for change in data["changes"] for move in change["rank_moves"].values())
 
 
 def test_a_scenario_against_itself_has_no_difference(capsys):
@@ -92,8 +109,9 @@ def test_the_table_lists_every_change(capsys):
     code = main(["diff", "--criteria", str(HEALTH), str(BUYABLE), str(STATUS_QUO)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "estonia-ehealth" in out and "included" in out and "weighted-sum" in out
-    assert out.count("\n") > 14
+    diff, _, _ = diff_scenario_files(HEALTH, BUYABLE, STATUS_QUO)
+    assert all(c.kind in out and (c.target or "") in out for c in diff.changes)
+    assert out.count("\n") >= len(diff.changes) + 2
 
 
 def test_a_missing_scenario_is_a_sentence(capsys, tmp_path):

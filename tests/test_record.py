@@ -59,6 +59,29 @@ def dump(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
+def nudge(value: float) -> float:
+    """`value` with the first non-zero digit of its JSON text changed: one byte, another number."""
+    text = json.dumps(value)
+    first = next(i for i, ch in enumerate(text) if ch in "123456789")
+    digit = "8" if text[first] == "9" else str(int(text[first]) + 1)
+    return json.loads(text[:first] + digit + text[first + 1 :])
+
+
+def documented_score(study) -> tuple[str, str]:
+    """The first (option, leaf) whose score has a rationale, sources and a confidence."""
+    for provider in study.providers:
+        for leaf in study.leaves:
+            score = provider.scores.get(leaf.id)
+            if score is not None and score.rationale and score.sources and score.confidence:
+                return provider.id, leaf.id
+    raise AssertionError("the study has no documented score")
+
+
+def shown(value) -> str:
+    """A number as refusals and verdicts write it (a whole float as an integer)."""
+    return json.dumps(int(value) if float(value).is_integer() else value)
+
+
 def one_byte_changed(text: str, path: tuple, new_value) -> str:
     """`text` with the figure at `path` replaced, checked to differ from `text` by one byte."""
     changed = json.loads(text)
@@ -128,12 +151,13 @@ def test_the_hashes_are_recomputed_by_a_few_independent_lines(health_record):
 
 def test_the_record_holds_every_score_with_its_evidence(health_record):
     study = load_study(ROOT / HEALTH)
-    azure = study.providers[study.provider_ids.index("azure-canada")]
-    entry = health_record["scores"]["azure-canada"]["extraterritorial-exposure"]
-    score = azure.scores["extraterritorial-exposure"]
-    assert entry["value"] == score.value
+    pid, leaf = documented_score(study)
+    score = study.providers[study.provider_ids.index(pid)].scores[leaf]
+    entry = health_record["scores"][pid][leaf]
+    assert entry["value"] == study.matrix[study.provider_ids.index(pid), study.leaf_ids.index(leaf)]
     assert entry["rationale"] == score.rationale.to_data()
-    assert entry["confidence"] == score.confidence and entry["range"] == list(score.range)
+    assert entry["confidence"] == score.confidence
+    assert entry.get("range") == (list(score.range) if score.range else None)
     assert [s["url"] for s in entry["sources"]] == [s.url for s in score.sources]
     assert len(health_record["scores"]) == len(study.providers)
     assert all(len(row) == len(study.leaves) for row in health_record["scores"].values())
@@ -151,32 +175,35 @@ def frozen_health(cli, tmp_path) -> Path:
 
 
 def test_a_weight_changed_after_freezing_is_refused_by_name(cli, tmp_path, frozen_health):
-    scenario = tmp_path / "heavier-cost.yaml"
-    scenario.write_text("weights: {cost: 12}\n", encoding="utf-8")
+    node = load_study(ROOT / HEALTH).criteria_set.criteria[0]
+    scenario = tmp_path / "heavier.yaml"
+    scenario.write_text(f"weights: {{{node.id}: {node.weight + 2}}}\n", encoding="utf-8")
     out = cli("record", "seal", "--frozen", frozen_health, "--criteria", HEALTH, "--scenario", scenario,
               "--out", tmp_path / "record.json")  # fmt: skip
     assert out.code == 1
-    assert "criteria.cost.weight: frozen 10, now 12" in out.err
-    assert "weights.tco-15y: frozen 0.1, now" in out.err
+    assert f"criteria.{node.id}.weight: frozen {shown(node.weight)}, now {shown(node.weight + 2)}" in out.err
+    assert "\n  weights." in out.err  # the leaves' global weights moved too, each named
     assert not (tmp_path / "record.json").exists()
 
 
 def test_an_option_removed_a_method_and_a_must_have_changed_are_each_named(cli, tmp_path, frozen_health):
+    study = load_study(ROOT / HEALTH)
+    gate = next(leaf.id for leaf in study.leaves if leaf.must_have)
     scenario = tmp_path / "changed.yaml"
-    scenario.write_text("providers: [azure-canada, bleu, s3ns, health-data-hub, estonia-ehealth, luxembourg-esante,"
-                        " canadian-sovereign-cloud, ovhcloud-beauharnois]\n"
-                        "disabled_must_haves: [extraterritorial-exposure]\n", encoding="utf-8")  # fmt: skip
+    scenario.write_text(json.dumps({"providers": study.provider_ids[:-1], "disabled_must_haves": [gate]}),
+                        encoding="utf-8")  # fmt: skip
     out = cli("record", "seal", "--frozen", frozen_health, "--criteria", HEALTH, "--scenario", scenario,
-              "--method", "topsis")  # fmt: skip
+              "--method", "vikor")  # fmt: skip
     assert out.code == 1
-    assert "options.quebec-open-source-stack: removed since freezing" in out.err
-    assert 'method: frozen "weighted-sum", now "topsis"' in out.err
-    assert 'disabled_must_haves: frozen [], now ["extraterritorial-exposure"]' in out.err
+    assert f"options.{study.provider_ids[-1]}: removed since freezing" in out.err
+    assert f'method: frozen "{evaluate(study).method}", now "vikor"' in out.err
+    assert f'disabled_must_haves: frozen [], now ["{gate}"]' in out.err
 
 
 def test_a_frozen_file_edited_after_freezing_is_refused(cli, frozen_health):
     data = json.loads(frozen_health.read_text(encoding="utf-8"))
-    data["frozen"]["weights"]["tco-15y"] = 0.2
+    leaf = next(iter(data["frozen"]["weights"]))
+    data["frozen"]["weights"][leaf] = nudge(data["frozen"]["weights"][leaf])
     frozen_health.write_text(json.dumps(data), encoding="utf-8")
     out = cli("record", "seal", "--frozen", frozen_health, "--criteria", HEALTH)
     assert out.code == 1 and "was changed after freezing" in out.err
@@ -192,18 +219,27 @@ def test_seal_refused_raises_with_each_difference():
 
 # --- tampering with a sealed record ------------------------------------------------------------
 
-TAMPERING = [
-    (("scores", "azure-canada", "extraterritorial-exposure", "value"), 2,
-     "scores.azure-canada.extraterritorial-exposure.value: the record says 2, the sealed hash does not match"),
-    (("frozen", "weights", "health-information-act"), 0.06,
-     "frozen.weights.health-information-act: the record says 0.06, the frozen hash does not match"),
-    (("results", "options", "bleu", "rank"), 8,
-     "results.options.bleu.rank: the record says 8, the sealed hash does not match"),
-]  # fmt: skip
+
+def tampering(record: dict, kind: str) -> tuple[tuple, float, str]:
+    """(path, new value, the sentence verify must print) for one byte changed in a score, a frozen
+    weight or a result."""
+    if kind == "score":
+        pid, leaf = next(iter(record["scores"])), next(iter(record["frozen"]["weights"]))
+        path, which = ("scores", pid, leaf, "value"), "sealed"
+    elif kind == "weight":
+        path, which = ("frozen", "weights", list(record["frozen"]["weights"])[-1]), "frozen"
+    else:
+        path, which = ("results", "options", record["results"]["ranking"][-1], "rank"), "sealed"
+    node = record
+    for part in path:
+        node = node[part]
+    value = nudge(node)
+    return path, value, f"{'.'.join(path)}: the record says {json.dumps(value)}, the {which} hash does not match"
 
 
-@pytest.mark.parametrize(("path", "value", "message"), TAMPERING, ids=["score", "weight", "result"])
-def test_one_byte_changed_in_a_json_record_is_named(cli, tmp_path, health_record, path, value, message):
+@pytest.mark.parametrize("kind", ["score", "weight", "result"])
+def test_one_byte_changed_in_a_json_record_is_named(cli, tmp_path, health_record, kind):
+    path, value, message = tampering(health_record, kind)
     text = one_byte_changed(dump(health_record), path, value)
     (tmp_path / "record.json").write_text(text, encoding="utf-8")
     out = cli("record", "verify", tmp_path / "record.json")
@@ -212,8 +248,9 @@ def test_one_byte_changed_in_a_json_record_is_named(cli, tmp_path, health_record
     assert message in out.out
 
 
-@pytest.mark.parametrize(("path", "value", "message"), TAMPERING, ids=["score", "weight", "result"])
-def test_one_byte_changed_in_the_html_record_data_is_named(cli, tmp_path, health_record, path, value, message):
+@pytest.mark.parametrize("kind", ["score", "weight", "result"])
+def test_one_byte_changed_in_the_html_record_data_is_named(cli, tmp_path, health_record, kind):
+    path, value, message = tampering(health_record, kind)
     page = render_html(health_record, "fr")
     block = re.search(r'id="workbench-record">(.*?)</script>', page, re.DOTALL).group(1)
     changed = json.loads(block)
@@ -230,14 +267,15 @@ def test_one_byte_changed_in_the_html_record_data_is_named(cli, tmp_path, health
 
 def test_a_figure_edited_in_the_html_page_is_named(health_record):
     page = render_html(health_record, "en")
-    score = health_record["results"]["options"]["bleu"]["score"]
+    last = health_record["results"]["ranking"][-1]
+    score = health_record["results"]["options"][last]["score"]
     shown = f'data-format="score">{score:.4f}<'
     assert page.count(shown) == 1
     edited = page.replace(shown, f'data-format="score">{score + 0.1:.4f}<')
     verdict = verify_text(edited)
     assert not verdict.ok
     assert str(verdict.mismatches[0]) == (
-        f"results.options.bleu.score: the page shows '{score + 0.1:.4f}', the record says '{score:.4f}'"
+        f"results.options.{last}.score: the page shows '{score + 0.1:.4f}', the record says '{score:.4f}'"
     )
 
 
@@ -246,21 +284,34 @@ def test_a_forgery_with_recomputed_hashes_still_fails_on_the_ranking(health_reco
     from workbench.record.canonical import fingerprints, sha256_hex
 
     forged = json.loads(json.dumps(health_record))
-    forged["scores"]["azure-canada"]["extraterritorial-exposure"]["value"] = 9
+    weights = forged["frozen"]["weights"]
+    leaf = max(weights, key=weights.get)
+    pid = forged["results"]["ranking"][-1]
+    scale = load_study(ROOT / HEALTH).criteria_set.node(leaf).scale
+    entry = forged["scores"][pid][leaf]
+    entry["value"] = scale.max if entry["value"] - scale.min < scale.max - entry["value"] else scale.min
     body = {k: v for k, v in forged.items() if k not in ("fingerprints", "record_sha256")}
     forged["fingerprints"] = fingerprints(body)
     forged["record_sha256"] = sha256_hex({k: v for k, v in forged.items() if k != "record_sha256"})
     verdict = verify(forged)
     fields = [m.field for m in verdict.mismatches]
-    assert "results.options.azure-canada.score" in fields and "results.ranking" in fields
+    assert f"results.options.{pid}.score" in fields
 
 
 def test_a_tampered_cost_model_is_priced_again(health_record):
+    study = load_study(ROOT / HEALTH)
+    tco = next(leaf for leaf in study.leaves if leaf.source == "tco")
+    pid = next(
+        p for p, model in health_record["costs"].items()
+        if model["annual"] and tco.scale.min < health_record["scores"][p][tco.id]["value"] < tco.scale.max
+    )  # fmt: skip
     forged = json.loads(json.dumps(health_record))
-    forged["costs"]["azure-canada"]["exit"] = {"low": 10, "likely": 90, "high": 90}
+    annual = forged["costs"][pid]["annual"]
+    item = next(iter(annual))
+    annual[item] = {k: 2 * v for k, v in annual[item].items()} if isinstance(annual[item], dict) else 2 * annual[item]
     fields = [m.field for m in verify(forged).mismatches]
-    assert "costs.azure-canada.exit.likely" in fields
-    assert "scores.azure-canada.tco-15y.value" in fields
+    assert any(f.startswith(f"costs.{pid}.annual.{item}") for f in fields)
+    assert f"scores.{pid}.{tco.id}.value" in fields
 
 
 # --- the publishable page ----------------------------------------------------------------------
@@ -285,7 +336,9 @@ def test_the_html_record_is_inert_offline_and_carries_the_record(cli, tmp_path, 
 
 def test_a_hostile_text_stays_data_in_the_page(health_record):
     forged = json.loads(json.dumps(health_record))
-    forged["scores"]["bleu"]["data-location"]["rationale"] = "</script><script>alert(1)</script>&amp;"
+    pid = next(iter(forged["scores"]))
+    leaf = next(iter(forged["scores"][pid]))
+    forged["scores"][pid][leaf]["rationale"] = "</script><script>alert(1)</script>&amp;"
     page = render_html(forged, "fr")
     assert "<script>alert(1)" not in page
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page
