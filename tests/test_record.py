@@ -284,10 +284,11 @@ def test_a_forgery_with_recomputed_hashes_still_fails_on_the_ranking(health_reco
     from workbench.record.canonical import fingerprints, sha256_hex
 
     forged = json.loads(json.dumps(health_record))
-    weights = forged["frozen"]["weights"]
-    leaf = max(weights, key=weights.get)
+    criteria_set = load_study(ROOT / HEALTH).criteria_set
+    weights = {k: v for k, v in forged["frozen"]["weights"].items() if criteria_set.node(k).source != "tco"}
+    leaf = max(weights, key=weights.get)  # a value from a profile (a priced one is priced again)
     pid = forged["results"]["ranking"][-1]
-    scale = load_study(ROOT / HEALTH).criteria_set.node(leaf).scale
+    scale = criteria_set.node(leaf).scale
     entry = forged["scores"][pid][leaf]
     entry["value"] = scale.max if entry["value"] - scale.min < scale.max - entry["value"] else scale.min
     body = {k: v for k, v in forged.items() if k not in ("fingerprints", "record_sha256")}
