@@ -41,10 +41,11 @@ def test_the_shipped_scenarios_give_every_difference_in_the_stated_order(shipped
     a, b = study_a.scenario, study_b.scenario
     moved = [n.id for n in criteria_set.nodes() if a.weights.get(n.id, n.weight) != b.weights.get(n.id, n.weight)]
     assert [c.target for c in shipped_diff.changes if c.kind == "weight"] == moved
-    switched = {leaf.id for leaf in criteria_set.leaves() if leaf.must_have} & (
+    rules = {leaf.id for leaf in criteria_set.leaves() if a.must_haves.get(leaf.id) != b.must_haves.get(leaf.id)}
+    switched = {leaf.id for leaf in criteria_set.leaves() if b.must_haves.get(leaf.id, leaf.must_have)} & (
         set(a.disabled_must_haves) ^ set(b.disabled_must_haves)
     )
-    assert {c.target for c in shipped_diff.changes if c.kind == "must-have"} == switched
+    assert {c.target for c in shipped_diff.changes if c.kind == "must-have"} == rules | switched
     assert ("method" in kinds) == (evaluate(study_a).method != evaluate(study_b).method)
 
 
@@ -60,12 +61,14 @@ def test_the_walk_starts_at_a_and_ends_at_b(shipped_diff):
 
 
 def test_each_change_of_a_small_study_is_applied_in_turn(tmp_path):
-    """Mini study: A is the set as it is; B drops gamma, switches the exposure must-have off, sets
-    beta's cost to 0, a 12-year horizon, triples the cost weight, minmax and TOPSIS."""
+    """Mini study: A is the set as it is; B drops gamma, switches the exposure must-have off, adds a
+    cost must-have all pass, sets beta's cost to 0, a 12-year horizon, triples the cost weight,
+    minmax and TOPSIS."""
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text("title: as it is\n", encoding="utf-8")
     b.write_text(
-        "providers: [alpha, beta]\ndisabled_must_haves: [exposure]\nweights: {cost: 3}\nhorizon: 12\n"
+        "providers: [alpha, beta]\ndisabled_must_haves: [exposure]\nmust_haves: {cost: {max: 90}}\n"
+        "weights: {cost: 3}\nhorizon: 12\n"
         "overrides: [{provider: beta, criterion: cost, value: 0, note: free}]\n"
         "method: topsis\nnormalization: minmax\n",
         encoding="utf-8",
@@ -74,6 +77,7 @@ def test_each_change_of_a_small_study_is_applied_in_turn(tmp_path):
     assert [(c.kind, c.target, c.before, c.after) for c in diff.changes] == [
         ("option", "gamma", "included", "excluded"),
         ("must-have", "exposure", "on", "off"),
+        ("must-have", "cost", "none", "≤ 90"),
         ("override", "beta/cost", 20.0, 0.0),
         ("cost", "horizon", 10, 12),
         ("weight", "cost", 1.0, 3),
@@ -82,8 +86,8 @@ def test_each_change_of_a_small_study_is_applied_in_turn(tmp_path):
     ]
     assert diff.changes[0].rank_moves == {"alpha": [1, 1], "gamma": [2, None], "beta": [3, 2]}
     # Cost weighs 3/5: beta's free cost (1.0 x 0.6) beats alpha's 0.85 x 0.4 + 0.4 x 0.6 = 0.58.
-    assert diff.changes[4].rank_moves == {"alpha": [1, 2], "beta": [2, 1]}
-    assert diff.changes[4].score_moves["alpha"][1] == pytest.approx(0.58)
+    assert diff.changes[5].rank_moves == {"alpha": [1, 2], "beta": [2, 1]}
+    assert diff.changes[5].score_moves["alpha"][1] == pytest.approx(0.58)
     assert diff.ranking_a == ["alpha", "gamma", "beta"] and diff.ranking_b == ["beta", "alpha"]
 
 

@@ -390,3 +390,19 @@ def test_the_hostile_fixture_seals_renders_and_verifies():
     assert "<iframe" not in page and "<img" not in page
     assert 'href="javascript:' not in page and 'href="data:' not in page
     assert verify_text(page).ok
+
+
+def test_a_scenario_must_have_rule_is_frozen_as_in_force(tmp_path):
+    study = load_study(ROOT / "tests/fixtures/mini/criteria.yaml")
+    scenario = tmp_path / "stricter.yaml"
+    scenario.write_text("must_haves: {cost: {max: 50}}\n", encoding="utf-8")
+    stricter = load_study(ROOT / "tests/fixtures/mini/criteria.yaml", scenario=scenario)
+    frozen = freeze(stricter)
+    cost = next(n for n in frozen["frozen"]["criteria_set"]["criteria"] if n["id"] == "cost")
+    assert cost["must_have"] == {"max": 50}
+    with pytest.raises(SealRefused) as caught:
+        seal(study, frozen)
+    assert caught.value.differences == ['criteria.cost.must_have: frozen {"max": 50}, now none']
+    record = seal(stricter, frozen)
+    assert record["results"]["options"]["alpha"]["eligible"] is False  # alpha's cost is 60
+    assert verify(record).ok

@@ -5,7 +5,8 @@ order, re-ranking after each (so the last ranking is B's):
 
 1. options: those A has and B has not are removed, then those B adds are added (in the
    profiles' order); kind `option`, from/to `"included"` / `"excluded"`;
-2. must-haves switched on or off (tree order); kind `must-have`, from/to `"on"` / `"off"`;
+2. must-haves, leaf by leaf in tree order: a rule a scenario adds or replaces (kind `must-have`,
+   from/to the rule, `"≥ 3"`, or `"none"`), then the rule switched on or off (`"on"` / `"off"`);
 3. what-if overrides set, changed or removed (by option, then criterion); kind `override`,
    target `option/criterion`, from/to the value in force (the profile's without an override);
 4. cost settings (`horizon`, `discount_rate`, `currency`, `fx`); from/to the settings in force;
@@ -35,7 +36,7 @@ from .files.criteria import load_criteria_set
 from .files.providers import load_providers
 from .files.scenarios import load_scenario
 from .methods import get_method
-from .model import CriteriaSet, Provider, Scenario
+from .model import CriteriaSet, MustHave, Provider, Scenario
 from .study import Study, build_study, leaf_index, resolve_providers_dir
 
 KINDS = ("option", "must-have", "override", "cost", "weight", "normalization", "method")
@@ -130,7 +131,7 @@ def diff_scenarios(criteria_set: CriteriaSet, providers: list[Provider], a: Scen
     ranking_a = [r.id for r in walk.evaluation.results]
 
     _options(walk, providers, study_b.provider_ids)
-    _must_haves(walk, criteria_set, set(b.disabled_must_haves))
+    _must_haves(walk, criteria_set, b)
     _overrides(walk, b)
     for key in SETTING_KEYS:
         if a.cost_settings.get(key) != b.cost_settings.get(key):
@@ -161,20 +162,32 @@ def _options(walk: _Walk, providers: list[Provider], wanted: list[str]) -> None:
         walk.step("option", pid, "excluded", "included", lambda sc, p=pid: include(sc, p))
 
 
-def _must_haves(walk: _Walk, criteria_set: CriteriaSet, off_in_b: set[str]) -> None:
+def _must_haves(walk: _Walk, criteria_set: CriteriaSet, b: Scenario) -> None:
+    """Per leaf in tree order: the rule in force (a scenario may add or replace one), then on/off."""
     for leaf in criteria_set.leaves():
-        if leaf.must_have is None:
-            continue
-        off_now = leaf.id in walk.scenario.disabled_must_haves
-        if off_now != (leaf.id in off_in_b):
-            state = ("off", "on") if off_now else ("on", "off")
+        rule_now = walk.scenario.must_haves.get(leaf.id, leaf.must_have)
+        rule_b = b.must_haves.get(leaf.id, leaf.must_have)
+        if rule_now != rule_b:
 
-            def apply(sc: Scenario, leaf_id: str = leaf.id, off: bool = not off_now) -> None:
-                sc.disabled_must_haves = [x for x in sc.disabled_must_haves if x != leaf_id] + (
-                    [leaf_id] if off else []
-                )
+            def replace(sc: Scenario, leaf_id: str = leaf.id) -> None:
+                if leaf_id in b.must_haves:
+                    sc.must_haves[leaf_id] = b.must_haves[leaf_id]
+                else:
+                    sc.must_haves.pop(leaf_id, None)
 
-            walk.step("must-have", leaf.id, *state, apply)
+            walk.step("must-have", leaf.id, _rule(rule_now), _rule(rule_b), replace)
+        off_now, off_b = leaf.id in walk.scenario.disabled_must_haves, leaf.id in b.disabled_must_haves
+        if rule_b is not None and off_now != off_b:
+
+            def switch(sc: Scenario, leaf_id: str = leaf.id, off: bool = off_b) -> None:
+                kept = [x for x in sc.disabled_must_haves if x != leaf_id]
+                sc.disabled_must_haves = kept + ([leaf_id] if off else [])
+
+            walk.step("must-have", leaf.id, "off" if off_now else "on", "off" if off_b else "on", switch)
+
+
+def _rule(rule: MustHave | None) -> str:
+    return "none" if rule is None else rule.describe()
 
 
 def _overrides(walk: _Walk, b: Scenario) -> None:

@@ -3,7 +3,7 @@
 Public procurement law wants the criteria and their weighting fixed and announced before offers
 are assessed (EU Directive 2014/24, art. 67(5); CJEU C-532/06 Lianakis, C-6/15 TNS Dimarso).
 The frozen part holds the criteria tree (the weights in force on every node, the scales, the
-must-haves), the leaves' global weights, the method and normalisation, the must-haves switched
+must-haves in force: a scenario's rule in place of the set's), the leaves' global weights, the method and normalisation, the must-haves switched
 off, the cost settings and the list of options, with the time; never a score. Its SHA-256 is
 taken over its canonical JSON (`canonical`), so publishing that hash before scoring proves later
 that nothing in it moved.
@@ -25,6 +25,7 @@ from .serialize import criteria_set_data
 
 FROZEN_FORMAT = "workbench-frozen/1"
 PRESENT = object()  # marks an option or criterion in the flattened view, whatever its fields
+ABSENT = object()  # a field one side does not have (a must-have, a description...)
 
 
 class SealRefused(WorkbenchError):
@@ -55,10 +56,11 @@ def frozen_content(
     method, normalization = resolve_method(study, method, normalization)
     node_weights = {**study.scenario.weights, **(weights or {})}
     settings = study.cost_settings()
+    rules = {leaf.id: study.must_have(leaf) for leaf in study.leaves}
     return plain(
         {
             "format": FROZEN_FORMAT,
-            "criteria_set": criteria_set_data(study.criteria_set, node_weights),
+            "criteria_set": criteria_set_data(study.criteria_set, node_weights, rules),
             "weights": study.global_weights(dict(weights or {})),
             "method": method,
             "normalization": normalization,
@@ -68,6 +70,8 @@ def frozen_content(
                 "discount_rate": settings.discount_rate,
                 "currency": settings.currency,
                 "fx": dict(sorted(settings.fx.items())),
+                # Only when set, so that records of studies without per-seat prices keep their hash.
+                **({"seats": settings.seats} if settings.seats is not None else {}),
             },
             "options": [{"id": p.id, "name": p.name.to_data()} for p in study.providers],
         }
@@ -120,11 +124,13 @@ def frozen_differences(frozen: Mapping[str, Any], now: Mapping[str, Any]) -> lis
     for path in [*old, *(p for p in new if p not in old)]:
         if any(path.startswith(prefix + ".") for prefix in gone):
             continue
-        if path not in new or path not in old:
-            gone.append(path)
-            out.append(f"{path}: {'removed' if path not in new else 'added'} since freezing")
-        elif old[path] != new[path]:
-            out.append(f"{path}: frozen {_show(old[path])}, now {_show(new[path])}")
+        before, after = old.get(path, ABSENT), new.get(path, ABSENT)
+        if before is PRESENT or after is PRESENT:
+            if before is ABSENT or after is ABSENT:
+                gone.append(path)
+                out.append(f"{path}: {'removed' if after is ABSENT else 'added'} since freezing")
+        elif before != after:
+            out.append(f"{path}: frozen {_show(before)}, now {_show(after)}")
     return out
 
 
@@ -158,6 +164,8 @@ def _flatten_tree(nodes: list[dict[str, Any]], parent: str | None, out: dict[str
 
 
 def _show(value: Any) -> str:
+    if value is ABSENT:
+        return "none"
     if isinstance(value, float):
         return f"{value:.12g}"
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -78,19 +78,23 @@ def preference_data(pref: Preference) -> dict[str, Any]:
     return {"function": pref.function, "q": pref.q, "p": pref.p, "s": pref.s}
 
 
-def node_data(node: Criterion, weights: Mapping[str, float]) -> dict[str, Any]:
-    """One node of the tree in the criteria-file format, with its weight in force."""
+def node_data(
+    node: Criterion, weights: Mapping[str, float], rules: Mapping[str, MustHave | None] | None = None
+) -> dict[str, Any]:
+    """One node of the tree in the criteria-file format, with its weight and must-have in force
+    (`rules`: leaf id -> the rule in force, when a scenario adds or replaces one)."""
     out: dict[str, Any] = {"id": node.id, "name": node.name.to_data(), "weight": weights.get(node.id, node.weight)}
     if node.description is not None:
         out["description"] = node.description.to_data()
     if node.children:
-        out["criteria"] = [node_data(child, weights) for child in node.children]
+        out["criteria"] = [node_data(child, weights, rules) for child in node.children]
         return out
     out["direction"] = node.direction
     if node.scale is not None:
         out["scale"] = scale_data(node.scale)
-    if node.must_have is not None:
-        out["must_have"] = must_have_data(node.must_have)
+    rule = rules.get(node.id, node.must_have) if rules is not None else node.must_have
+    if rule is not None:
+        out["must_have"] = must_have_data(rule)
     if node.preference is not None:
         out["preference"] = preference_data(node.preference)
     if node.source is not None:
@@ -98,13 +102,15 @@ def node_data(node: Criterion, weights: Mapping[str, float]) -> dict[str, Any]:
     return out
 
 
-def criteria_set_data(criteria_set: CriteriaSet, weights: Mapping[str, float]) -> dict[str, Any]:
+def criteria_set_data(
+    criteria_set: CriteriaSet, weights: Mapping[str, float], rules: Mapping[str, MustHave | None] | None = None
+) -> dict[str, Any]:
     """The set's identity and tree as a criteria file holds them (no method, providers or costs:
     the record keeps those in fields of their own)."""
     out: dict[str, Any] = {"id": criteria_set.id, "name": criteria_set.name.to_data()}
     if criteria_set.description is not None:
         out["description"] = criteria_set.description.to_data()
-    out["criteria"] = [node_data(node, weights) for node in criteria_set.criteria]
+    out["criteria"] = [node_data(node, weights, rules) for node in criteria_set.criteria]
     return out
 
 
@@ -115,11 +121,18 @@ def amount_data(amount: Amount) -> float | dict[str, float]:
 
 
 def costs_data(costs: Costs) -> dict[str, Any]:
-    """What the NPV is computed from, in the profile's `costs:` format (sources kept apart)."""
-    return {
+    """What the NPV is computed from, in the profile's `costs:` format (sources kept apart);
+    `per_seat` only when the block has per-seat amounts."""
+    out: dict[str, Any] = {
         "currency": costs.currency,
         "one_off": {name: amount_data(a) for name, a in costs.one_off.items()},
         "annual": {name: amount_data(a) for name, a in costs.annual.items()},
         "escalation": amount_data(costs.escalation),
         "exit": amount_data(costs.exit),
     }
+    if costs.per_seat:
+        out["per_seat"] = {
+            "one_off": {name: amount_data(a) for name, a in costs.per_seat_one_off.items()},
+            "annual": {name: amount_data(a) for name, a in costs.per_seat_annual.items()},
+        }
+    return out
