@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Frame,
@@ -36,7 +37,7 @@ from ..i18n import t
 from . import document as d
 from .chart_images import chart_png
 from .formatting import cell_text, colon
-from .pdf_layout import OutlinedDoc, column_widths, fonts, styles
+from .pdf_layout import CELL_PADDING, OutlinedDoc, column_widths, fonts, styles
 from .safety import break_long_words, clean_text, safe_url, shorten
 from .sections import Report
 
@@ -161,10 +162,11 @@ def _table(table: d.Table, lang: str, st: Styles, width: float) -> list[Flowable
         )
     shown = table.shown(data=False)
     numeric = [k for k, i in enumerate(shown) if table.columns[i].numeric]
+    widths = column_widths(table, shown, width, lang, st["head"])
     data: list[list[Any]] = [[Paragraph(_x(table.columns[i].header), st["head"]) for i in shown]]
     for row in table.rows:
-        data.append([_cell(row.cells[i], table.columns[i], lang, st) for i in shown])
-    pdf_table = PdfTable(data, colWidths=column_widths(table, shown, width, lang, st["head"]), repeatRows=1)
+        data.append([_cell(row.cells[i], table.columns[i], lang, st, w) for i, w in zip(shown, widths, strict=True)])
+    pdf_table = PdfTable(data, colWidths=widths, repeatRows=1)
     cell = st["cell"]
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8ced6")),
@@ -181,13 +183,20 @@ def _table(table: d.Table, lang: str, st: Styles, width: float) -> list[Flowable
     return [*out, pdf_table, Spacer(1, 4)]
 
 
-def _cell(value: Any, column: d.Column, lang: str, st: Styles) -> Any:
+def _cell(value: Any, column: d.Column, lang: str, st: Styles, width: float) -> Any:
+    """A plain string when the text fits on one line of the column (numbers always do), else a
+    paragraph that wraps: paragraphs cost most of the PDF's layout time."""
     if column.numeric:
         return cell_text(value, column.kind, lang)
     if column.kind is d.Kind.FLAGS:
-        return Paragraph("<br/>".join(f'<font color="{WARN}">⚑ {_x(flag)}</font>' for flag in value), st["cell"])
+        flags = "<br/>".join(f'<font color="{WARN}">⚑ {_x(flag)}</font>' for flag in value)
+        return Paragraph(flags, st["cell"]) if flags else ""
     if column.kind is d.Kind.CODE:
         return Paragraph(f'<font size="6.5">{_x(value)}</font>', st["cell"])
+    plain = clean_text(cell_text(value, column.kind, lang), keep_newlines=False)
+    cell = st["cell"]
+    if not isinstance(value, d.Label) and stringWidth(plain, cell.fontName, cell.fontSize) <= width - CELL_PADDING:
+        return plain
     text = _x(cell_text(value, column.kind, lang))
     if isinstance(value, d.Label):
         text = "&nbsp;" * 4 * value.depth + (f"<b>{text}</b>" if value.strong else text)

@@ -19,11 +19,12 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 # Width of a column of each short kind; text columns share what is left.
 FIXED_WIDTHS = {Kind.INT: 1.2 * cm, Kind.SCORE: 1.9 * cm, Kind.SHARE: 1.9 * cm, Kind.MONEY: 2.1 * cm,
                 Kind.NUMBER: 1.9 * cm, Kind.REFS: 1.6 * cm}  # fmt: skip
-MIN_TEXT_WIDTH = 2.6 * cm
+# A text column's minimum is its longest word, within these bounds.
+TEXT_MIN_WIDTH = (1.4 * cm, 4 * cm)
+TEXT_WEIGHT_CAP = 600  # characters: beyond, a longer text gets no more width
+TEXT_WEIGHT_POWER = 0.75
+AVERAGE_GLYPH = 0.55  # average glyph width in em, for estimating word widths without measuring
 CELL_PADDING = 8  # points: the table's left and right padding, with a little air
-# A text column's share of the free width follows its longest text, within these bounds
-# (characters): a rationale column gets room, a yes/no column does not starve.
-TEXT_WEIGHT = (6, 60)
 
 
 def fonts() -> tuple[str, str, str]:
@@ -87,37 +88,51 @@ class OutlinedDoc(BaseDocTemplate):
 
 
 def column_widths(table: Table, shown: list[int], width: float, lang: str, head: ParagraphStyle) -> list[float]:
-    """Widths of the shown columns: fixed for numbers and references; text columns get a minimum
-    each, then share the rest by the length of their longest text. Fixed widths shrink when the
-    text columns would not get their minimum."""
+    """Widths of the shown columns, filling `width`.
+
+    Numbers and references get a fixed width (wider when a header word needs it). Each text
+    column gets what its longest word needs (within bounds), then the rest is shared by a
+    power below one of its longest text: a rationale column gets most of the room, a name
+    column enough for a few words, a yes/no column little. Fixed widths shrink when the text columns would not get their minimum.
+    """
     kinds = [table.columns[i].kind for i in shown]
     fixed = {
-        k: max(FIXED_WIDTHS[kind], _longest_word(table.columns[shown[k]].header, head))
+        k: max(FIXED_WIDTHS[kind], _header_word(table.columns[shown[k]].header, head))
         for k, kind in enumerate(kinds)
         if kind in FIXED_WIDTHS
     }
-    flexible = [k for k in range(len(shown)) if k not in fixed]
-    room = width - MIN_TEXT_WIDTH * len(flexible)
+    texts = {k: _texts(table, shown[k], lang) for k in range(len(shown)) if k not in fixed}
+    low, high = TEXT_MIN_WIDTH
+    mins = {
+        k: min(max(_word_width(t, head.fontSize), _header_word(table.columns[shown[k]].header, head), low), high)
+        for k, t in texts.items()
+    }
+    room = width - sum(mins.values())
     total_fixed = sum(fixed.values())
     if total_fixed > room > 0:
         fixed = {k: w * room / total_fixed for k, w in fixed.items()}
-    free = width - sum(fixed.values())
-    # Each text column gets its minimum, and the rest of the free width by its weight.
-    base = min(MIN_TEXT_WIDTH, free / len(flexible)) if flexible else 0.0
-    extra = free - base * len(flexible)
-    weights = {k: _text_weight(table, shown[k], lang) for k in flexible}
-    total = sum(weights.values()) or 1
-    return [fixed[k] if k in fixed else base + extra * weights[k] / total for k in range(len(shown))]
+    extra = width - sum(fixed.values()) - sum(mins.values())
+    if extra < 0:  # too many text columns: share the width by their minimums
+        scale = (width - sum(fixed.values())) / sum(mins.values())
+        mins, extra = {k: w * scale for k, w in mins.items()}, 0.0
+    longest = {k: min(max((len(x) for x in t), default=1), TEXT_WEIGHT_CAP) or 1 for k, t in texts.items()}
+    weights = {k: n**TEXT_WEIGHT_POWER for k, n in longest.items()}
+    total = sum(weights.values()) or 1.0
+    return [fixed[k] if k in fixed else mins[k] + extra * weights[k] / total for k in range(len(shown))]
 
 
-def _longest_word(text: str, style: ParagraphStyle) -> float:
-    """Width a column needs so that no word of `text` is cut (cell padding included)."""
+def _header_word(text: str, style: ParagraphStyle) -> float:
+    """Width a column needs so that no word of its header is cut (cell padding included)."""
     words = text.split() or [""]
     return max(pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words) + CELL_PADDING
 
 
-def _text_weight(table: Table, index: int, lang: str) -> int:
+def _texts(table: Table, index: int, lang: str) -> list[str]:
     column = table.columns[index]
-    longest = max([len(column.header)] + [len(cell_text(r.cells[index], column.kind, lang)) for r in table.rows])
-    low, high = TEXT_WEIGHT
-    return min(max(longest, low), high)
+    return [cell_text(row.cells[index], column.kind, lang) for row in table.rows]
+
+
+def _word_width(texts: list[str], font_size: float) -> float:
+    """Estimated width of the longest word of `texts` (average glyph width, padding included)."""
+    longest = max((len(word) for text in texts for word in text.split()), default=0)
+    return longest * font_size * AVERAGE_GLYPH + CELL_PADDING
