@@ -126,7 +126,8 @@ def diff_scenarios(criteria_set: CriteriaSet, providers: list[Provider], a: Scen
     ranking_b = [r.id for r in evaluate(study_b, method_b, norm_b).results]
     start = copy.deepcopy(a)
     start.method, start.normalization = method_a, norm_a
-    start.providers = list(study_a.provider_ids)
+    # The explicit list decides from here on, reference models included or not as A had them.
+    start.providers, start.include_references = list(study_a.provider_ids), True
     walk = _Walk(criteria_set, providers, start)
     ranking_a = [r.id for r in walk.evaluation.results]
 
