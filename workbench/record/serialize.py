@@ -63,17 +63,6 @@ def scale_data(scale: Scale) -> dict[str, Any]:
     return out
 
 
-def must_have_data(rule: MustHave) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if rule.min is not None:
-        out["min"] = rule.min
-    if rule.max is not None:
-        out["max"] = rule.max
-    if rule.allowed is not None:
-        out["in"] = list(rule.allowed)
-    return out
-
-
 def preference_data(pref: Preference) -> dict[str, Any]:
     return {"function": pref.function, "q": pref.q, "p": pref.p, "s": pref.s}
 
@@ -94,7 +83,7 @@ def node_data(
         out["scale"] = scale_data(node.scale)
     rule = rules.get(node.id, node.must_have) if rules is not None else node.must_have
     if rule is not None:
-        out["must_have"] = must_have_data(rule)
+        out["must_have"] = rule.to_data()
     if node.preference is not None:
         out["preference"] = preference_data(node.preference)
     if node.source is not None:
