@@ -17,8 +17,10 @@ from workbench.cli import main
 from workbench.costs import (
     MAX_DISCOUNT_RATE,
     MAX_HORIZON,
+    MAX_SEATS,
     MIN_DISCOUNT_RATE,
     MIN_HORIZON,
+    MIN_SEATS,
     Amount,
     CostsError,
     CostSettings,
@@ -28,6 +30,7 @@ from workbench.costs import (
     parse_costs,
     resolve_cost_settings,
     sample_npv,
+    seats_in_force,
     tco,
     tco_report,
     tco_table,
@@ -741,3 +744,207 @@ def test_costs_page_shows_a_60_year_horizon_and_keeps_it(tmp_path, monkeypatch) 
     at.number_input(key="cost_horizon").set_value(MAX_HORIZON).run()
     assert at.session_state["wb_cost_settings"] == {"discount_rate": 0.04, "horizon": MAX_HORIZON}
     assert any(c.value.startswith(f"Over {MAX_HORIZON} years") for c in at.caption)
+
+
+# --------------------------------------------------------------------------- per-seat amounts and seats
+
+# Per-seat amounts are in units of the currency for one seat; every other amount is in millions.
+PER_SEAT = {
+    "one_off": {"setup": 2},
+    "per_seat": {
+        "one_off": {"migration": {"low": 200, "likely": 400, "high": 800}, "training": 150},
+        "annual": {"licences": 273},
+    },
+    "annual": {"staff": 1},
+}
+
+
+def test_parse_per_seat_amounts() -> None:
+    costs = parse_costs(PER_SEAT)
+    assert costs.per_seat_one_off == {"migration": Amount(200, 400, 800), "training": Amount(150, 150, 150)}
+    assert costs.per_seat_annual == {"licences": Amount(273, 273, 273)}
+    assert costs.one_off == {"setup": Amount(2, 2, 2)} and costs.annual == {"staff": Amount(1, 1, 1)}
+    assert costs.per_seat and costs.has_ranges
+    assert [path for path, _ in costs.amounts()][-3:] == [
+        "costs.per_seat.one_off.migration",
+        "costs.per_seat.one_off.training",
+        "costs.per_seat.annual.licences",
+    ]
+    assert not parse_costs(EXAMPLE).per_seat
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "message"),
+    [
+        ({"per_seat": [273]}, "costs.per_seat", "expected a mapping, got a list"),
+        ({"per_seat": {}}, "costs.per_seat", "gives no amount: add one_off or annual items per seat, or remove it"),
+        ({"per_seat": {"annual": {}}}, "costs.per_seat", "gives no amount"),
+        ({"per_seat": {"monthly": {"licences": 30}}}, "costs.per_seat.monthly", "unknown key 'monthly'"),
+        ({"per_seat": {"annual": {"licences": -5}}}, "costs.per_seat.annual.licences", "must not be negative, got -5"),
+        ({"per_seat": {"annual": {"licences": "273"}}}, "costs.per_seat.annual.licences", "must be a number"),
+        ({"per_seat": {"one_off": {"x": {"low": 3, "likely": 2, "high": 4}}}}, "costs.per_seat.one_off.x",
+         "low (3) must not exceed likely (2)"),
+        ({"per_seat": {"annual": {"exit": 3}}}, "costs.per_seat.annual.exit", "'exit' is reserved"),
+        ({"per_seat": {"annual": [273]}}, "costs.per_seat.annual", "must be a mapping of item name to amount"),
+    ],
+)  # fmt: skip
+def test_bad_per_seat_input_names_the_field(raw: dict, path: str, message: str) -> None:
+    with pytest.raises(CostsError) as info:
+        parse_costs(raw)
+    assert any(p == path and message in m for p, m in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("seats", "message"),
+    [
+        (0, f"must be between {MIN_SEATS} and {MAX_SEATS:,} seats, got 0"),
+        (MAX_SEATS + 1, f"must be between {MIN_SEATS} and {MAX_SEATS:,} seats, got {MAX_SEATS + 1:,}"),
+        (1.5, "must be a whole number of seats such as 330000, got 1.5"),
+        (True, "must be a whole number of seats such as 330000, got True"),
+        ("330000", "must be a whole number of seats such as 330000, got '330000'"),
+    ],
+)
+def test_bad_seats_name_the_field(seats: object, message: str) -> None:
+    with pytest.raises(CostsError) as info:
+        CostSettings.from_mapping({"seats": seats})
+    assert info.value.problems == [("seats", message)]
+
+
+def test_seats_layer_like_the_other_settings() -> None:
+    assert CostSettings().seats is None and resolve_cost_settings().seats is None
+    assert CostSettings(seats=MIN_SEATS).seats == 1 and CostSettings(seats=MAX_SEATS).seats == MAX_SEATS
+    criteria_set = {"seats": 330000, "horizon": 10}
+    assert resolve_cost_settings(criteria_set).seats == 330000
+    assert resolve_cost_settings(criteria_set, {"seats": 1000}).seats == 1000
+    assert resolve_cost_settings(criteria_set, {"seats": 1000}, {"seats": 25}).seats == 25
+    # Changing the currency drops the fx rates, not the seats.
+    assert resolve_cost_settings(criteria_set, {"currency": "EUR"}).seats == 330000
+    with pytest.raises(CostsError) as info:
+        resolve_cost_settings(criteria_set, {"seats": 0})
+    assert info.value.problems == [
+        ("seats", "must be between 1 and 100,000,000 seats, got 0 (in the scenario settings)")
+    ]
+
+
+def test_licences_per_seat_over_three_undiscounted_years() -> None:
+    """The collaboration study's "licences only" arithmetic: 330,000 seats at CAD 273 a year for
+    3 years at 0 % = 330000 * 273 / 10**6 * 3 = 270.27 M CAD."""
+    costs = parse_costs({"per_seat": {"annual": {"licences": 273}}})
+    result = tco(costs, CostSettings(horizon=3, discount_rate=0.0, seats=330000))
+    assert result.by_year == [0.0, 90.09, 90.09, 90.09]
+    assert result.npv == pytest.approx(270.27, abs=1e-9)
+    assert result.by_category == pytest.approx({"licences": 270.27, "exit": 0.0}, abs=1e-9)
+
+
+def test_per_seat_amounts_escalate_discount_and_convert_like_the_others() -> None:
+    costs = parse_costs({
+        "currency": "EUR",
+        "per_seat": {"one_off": {"migration": 50}, "annual": {"licences": 100}},
+        "annual": {"support": 0.2},
+        "escalation": 0.10,
+        "exit": 0.1,
+    })  # fmt: skip
+    result = tco(costs, CostSettings(horizon=2, discount_rate=0.05, fx={"EUR": 1.5}, seats=1000))
+    # one-off: 1000 * 50 / 10**6 = 0.05 M EUR = 0.075 M CAD
+    # annual: 0.2 + 1000 * 100 / 10**6 = 0.3 M EUR = 0.45 M CAD in year 1, 0.45 * 1.1 = 0.495 in year 2
+    # exit 0.1 M EUR = 0.15 M CAD at the end of year 2
+    # NPV = 0.075 + 0.45 / 1.05 + (0.495 + 0.15) / 1.05**2 = 0.075 + 0.428571429 + 0.585034014 = 1.088605442
+    assert result.by_year == pytest.approx([0.075, 0.45, 0.645], abs=1e-12)
+    assert result.npv == pytest.approx(1.088605442, abs=1e-9)
+    assert result.by_category == pytest.approx(
+        {"migration": 0.075, "licences": 0.15 * 2.1, "support": 0.3 * 2.1, "exit": 0.15}, abs=1e-12
+    )
+
+
+def test_a_per_seat_item_adds_to_the_fixed_item_of_the_same_name() -> None:
+    costs = parse_costs({"annual": {"licences": 1}, "per_seat": {"annual": {"licences": 500}}})
+    result = tco(costs, CostSettings(horizon=2, discount_rate=0.0, seats=2000))
+    # 1 M + 2000 * 500 / 10**6 = 2 M a year, for 2 years
+    assert result.by_category == {"licences": 4.0, "exit": 0.0}
+    assert result.npv == 4.0
+
+
+def test_the_npv_is_affine_in_the_seats() -> None:
+    costs = parse_costs(PER_SEAT)
+    settings = CostSettings(horizon=10, discount_rate=0.03)
+
+    def npv(seats: int) -> float:
+        return tco(costs, CostSettings(horizon=10, discount_rate=0.03, seats=seats)).npv
+
+    fixed_part = tco(parse_costs({"one_off": {"setup": 2}, "annual": {"staff": 1}}), settings).npv
+    # NPV(S) = fixed + S * (400 + 150 + 273 * sum_{t=1..10} 1.03**-t) / 10**6
+    annuity = sum(1.03**-t for t in range(1, 11))
+    assert npv(10_000) == pytest.approx(fixed_part + 10_000 * (550 + 273 * annuity) / 1e6, rel=1e-12)
+    assert npv(20_000) - npv(10_000) == pytest.approx(npv(10_000) - fixed_part, rel=1e-12)
+
+
+def test_per_seat_amounts_without_seats_are_an_error() -> None:
+    costs = parse_costs(PER_SEAT)
+    with pytest.raises(CostsError) as info:
+        tco(costs, CostSettings(horizon=3))
+    assert info.value.problems == [
+        (
+            "costs.per_seat",
+            "per-seat amounts need a number of seats, and none is in force; "
+            "add seats: <number> to the criteria set or the scenario",
+        )
+    ]
+    with pytest.raises(CostsError):
+        sample_npv(costs, CostSettings(), samples=10)
+    # A block without per-seat amounts needs no seats.
+    assert seats_in_force(parse_costs(EXAMPLE), CostSettings()) == 0
+    assert seats_in_force(costs, CostSettings(seats=42)) == 42
+
+
+def test_the_missing_seats_error_names_the_file_and_line(tmp_path: Path) -> None:
+    from workbench.files.providers import load_provider
+
+    path = tmp_path / "suite.yaml"
+    path.write_text(
+        "id: suite\nname: Suite\nscores: {}\ncosts:\n  currency: CAD\n  annual: {staff: 1}\n"
+        "  per_seat:\n    annual: {licences: 273}\n",
+        encoding="utf-8",
+    )
+    costs = load_provider(path).costs
+    assert (costs.file, costs.per_seat_line, costs.line) == (str(path), 7, 5)
+    table = tco_table([("suite", costs)], CostSettings())
+    assert table.problems == [
+        (
+            "suite",
+            "costs.per_seat",
+            f"per-seat amounts at {path}:7 need a number of seats, and none is in force; "
+            "add seats: <number> to the criteria set or the scenario",
+        )
+    ]
+    # 1 M of staff + 1000 seats * CAD 273 = 1.273 M a year, 15 years at 3 % (the defaults)
+    priced = tco_table([("suite", costs)], CostSettings(seats=1000)).results["suite"]
+    assert priced.npv == pytest.approx(sum(1.273 / 1.03**t for t in range(1, 16)), rel=1e-12)
+
+
+def test_per_seat_ranges_are_sampled_and_bounded() -> None:
+    costs = parse_costs(PER_SEAT)
+    settings = CostSettings(horizon=5, seats=50_000)
+    result = tco(costs, settings, samples=4000, seed=5)
+    assert result.p10 is not None and result.p90 is not None
+    low = tco(
+        parse_costs({**PER_SEAT, "per_seat": {**PER_SEAT["per_seat"], "one_off": {"migration": 200, "training": 150}}}),
+        settings,
+    )
+    high = tco(
+        parse_costs({**PER_SEAT, "per_seat": {**PER_SEAT["per_seat"], "one_off": {"migration": 800, "training": 150}}}),
+        settings,
+    )
+    assert low.npv < result.p10 < result.p50 < result.p90 < high.npv
+    # Only the migration is a range: its triangular(200, 400, 800) mean is 466.67 a seat, so the
+    # mean draw is the likely NPV plus 50,000 * 66.67 / 10**6 = 3.33 M. The standard deviation of
+    # one draw is 50,000 * sqrt(280000 / 18) / 10**6 = 6.24 M, of the mean of 20,000 draws 0.044 M:
+    # the tolerance is 5 of those.
+    draws = sample_npv(costs, settings, samples=20000, seed=5)
+    assert draws.mean() == pytest.approx(result.npv + 50_000 * (1400 / 3 - 400) / 1e6, abs=0.22)
+
+
+def test_blocks_without_per_seat_amounts_draw_as_before() -> None:
+    """Per-seat columns come after the others, so a block without them gets the same draws."""
+    draws = sample_npv(parse_costs(RANGED), CostSettings(horizon=10), samples=500, seed=9)
+    with_seats = sample_npv(parse_costs(RANGED), CostSettings(horizon=10, seats=1000), samples=500, seed=9)
+    assert np.array_equal(draws, with_seats)

@@ -303,7 +303,7 @@ def test_cost_block_problems_are_on_their_own_lines():
         (
             19,
             "costs.colour",
-            "unknown key 'colour' (expected one of: annual, currency, escalation, exit, one_off, sources)",
+            "unknown key 'colour' (expected one of: annual, currency, escalation, exit, one_off, per_seat, sources)",
         ),
     ]
     assert "delta.yaml:11: costs.annual.2025: must not be negative, got -4" in str(info.value)

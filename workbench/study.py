@@ -180,17 +180,21 @@ def _tco_values(
     table = tco_table([(p.id, p.costs) for p in providers], _cost_settings(criteria_set, scenario))
     if table.problems:
         by_id = {p.id: p for p in providers}
-        raise LoadError(
-            [
-                Problem(str(by_id[pid].path or pid), by_id[pid].costs.line or 1, "costs.currency", message)
-                for pid, _, message in table.problems
-            ]
-        )
+        raise LoadError([_cost_problem(by_id[pid], path, message) for pid, path, message in table.problems])
     return {
         (pid, leaf.id): float(np.clip(result.npv, leaf.scale.min, leaf.scale.max))
         for pid, result in table.results.items()
         for leaf in tco_leaves
     }
+
+
+def _cost_problem(provider: Provider, path: str, message: str) -> Problem:
+    """A pricing problem at the field of the cost block it is about (a missing fx rate at the
+    block's currency), in the file that holds the block (a component's, for a composed option)."""
+    costs = provider.costs
+    field = path if path.startswith("costs.") else "costs.currency"
+    file = costs.file or str(provider.path or provider.id)
+    return Problem(file, costs.line_of(field) or 1, field, message)
 
 
 def load_study(

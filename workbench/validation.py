@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .costs import Costs, CostsError, CostSettings, seats_in_force
 from .errors import LoadError, Problem
 from .evidence import (
     SourcePolicy,
@@ -164,6 +165,7 @@ def check_paths(paths: list[str | Path], today: dt.date | None = None) -> Valida
             cat.problems.extend(exc.problems)
             continue
         warnings.extend(evidence_warnings(cs, providers + components, policy, today))
+        cat.problems.extend(p for p in seat_problems(cs, providers + components) if p not in cat.problems)
     unique = list(dict.fromkeys(warnings))  # a folder shared by two sets is checked once per set
     summary = {
         "files": cat.files,
@@ -173,6 +175,27 @@ def check_paths(paths: list[str | Path], today: dt.date | None = None) -> Valida
         "scenarios": cat.scenarios,
     }
     return Validation(cat.problems, unique, summary, cat)
+
+
+def seat_problems(criteria_set: CriteriaSet, profiles: list[Provider]) -> list[Problem]:
+    """Cost blocks with per-seat amounts among `profiles` when the set gives no `seats`: pricing
+    the set on its own would fail (`costs.seats_in_force`), so each block is an error at its
+    `per_seat` line, once however many options share it."""
+    settings = CostSettings(seats=criteria_set.cost_settings.get("seats"))
+    if settings.seats is not None:
+        return []
+    out: dict[tuple[str, int], Problem] = {}
+    for profile in profiles:
+        costs = profile.costs
+        if not isinstance(costs, Costs):
+            continue
+        try:
+            seats_in_force(costs, settings)
+        except CostsError as exc:
+            for field, message in exc.problems:
+                file, line = costs.file or str(profile.path or profile.id), costs.line_of(field) or 1
+                out[(file, line)] = Problem(file, line, field, f"{message} ({criteria_set.id})")
+    return list(out.values())
 
 
 def study_policy(criteria_set: CriteriaSet) -> SourcePolicy:

@@ -10,8 +10,10 @@ from workbench.charts import study as charts
 from workbench.costs import (
     MAX_DISCOUNT_RATE,
     MAX_HORIZON,
+    MAX_SEATS,
     MIN_DISCOUNT_RATE,
     MIN_HORIZON,
+    MIN_SEATS,
     Costs,
     CostsError,
     crossovers,
@@ -40,9 +42,11 @@ except CostsError as exc:
     st.stop()
 
 
-def _store(key: str, value: float) -> None:
-    # Only the setting that was changed is stored, so the other keeps its exact value.
-    st.session_state["wb_cost_settings"] = {**(st.session_state.get("wb_cost_settings") or {}), key: value}
+def _store(key: str, value: float | None) -> None:
+    # Only the setting that was changed is stored, so the other keeps its exact value; None (an
+    # emptied input) drops the session's value, so the criteria set's applies again.
+    stored = {**(st.session_state.get("wb_cost_settings") or {}), key: value}
+    st.session_state["wb_cost_settings"] = {k: v for k, v in stored.items() if v is not None}
 
 
 def _on_horizon() -> None:
@@ -53,9 +57,17 @@ def _on_rate() -> None:
     _store("discount_rate", round(float(st.session_state["cost_rate"]) / 100, 6))
 
 
+def _on_seats() -> None:
+    seats = st.session_state["cost_seats"]
+    _store("seats", None if seats is None else int(seats))
+
+
+# Seats matter only where some option is priced per seat (or the study sets a number anyway).
+per_seat = settings.seats is not None or any(p.costs.per_seat for p in providers)
 st.session_state["cost_horizon"] = settings.horizon
 st.session_state["cost_rate"] = round(settings.discount_rate * 100, 4)
-cols = st.columns(3)
+st.session_state["cost_seats"] = settings.seats
+cols = st.columns(4 if per_seat else 3)
 # The engine's own ranges (workbench.costs), so any valid setting shows as it is.
 cols[0].number_input(t("app.costs.horizon", lang), MIN_HORIZON, MAX_HORIZON, key="cost_horizon", on_change=_on_horizon)
 cols[1].number_input(
@@ -67,7 +79,18 @@ cols[1].number_input(
     key="cost_rate",
     on_change=_on_rate,
 )
-cols[2].metric(t("app.costs.currency", lang), settings.currency)
+if per_seat:
+    cols[2].number_input(
+        t("app.costs.seats", lang),
+        MIN_SEATS,
+        MAX_SEATS,
+        value=None,
+        step=1000,
+        key="cost_seats",
+        help=t("app.costs.seats_help", lang),
+        on_change=_on_seats,
+    )
+cols[-1].metric(t("app.costs.currency", lang), settings.currency)
 
 names = {p.id: p.name.get(lang) for p in providers}
 priced = tco_table([(p.id, p.costs) for p in providers], settings, samples=SAMPLES, seed=0)

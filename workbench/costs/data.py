@@ -1,7 +1,8 @@
 """The cost model's data: amounts, a profile's cost block, a TCO result, and the settings' ranges.
 
-The ranges below are the only definition of what a horizon and a discount rate may be: the file
-checker, `CostSettings`, the command line and the Costs page all read them from here.
+The ranges below are the only definition of what a horizon, a discount rate and a number of seats
+may be: the file checker, `CostSettings`, the command line and the Costs page all read them from
+here.
 """
 
 from __future__ import annotations
@@ -23,9 +24,17 @@ MAX_HORIZON = 100
 # 1 / (1 + r) ** H finite over MAX_HORIZON years.
 MIN_DISCOUNT_RATE = -0.99
 MAX_DISCOUNT_RATE = 1.0
+# Number of seats (users, licences) that per-seat amounts are multiplied by: a whole number, both
+# ends included. There is no default: a study that prices per seat must say how many seats.
+MIN_SEATS = 1
+MAX_SEATS = 100_000_000
+# Per-seat amounts are written in units of the currency (CAD 273 a seat a year), every other amount
+# of a cost block in millions of it: seats * per-seat amount / UNITS_PER_MILLION is in millions.
+UNITS_PER_MILLION = 1_000_000
 # The study-level keys (criteria set, scenario, shared link) that set up the TCO.
-SETTING_KEYS = ("horizon", "discount_rate", "currency", "fx")
+SETTING_KEYS = ("horizon", "discount_rate", "currency", "fx", "seats")
 EXIT = "exit"
+PER_SEAT = "per_seat"
 
 Problem = tuple[str, str]
 
@@ -70,8 +79,13 @@ class Costs:
     """A provider's cost profile, in its own ``currency``.
 
     ``one_off`` items fall in year 0, ``annual`` items in every year 1..H
-    (growing by ``escalation`` a year), ``exit`` at the end of year H.
-    ``line`` is where ``currency`` (else the block) stands in its file, for messages.
+    (growing by ``escalation`` a year), ``exit`` at the end of year H; these are in
+    millions of ``currency``. ``per_seat_one_off`` and ``per_seat_annual`` are amounts
+    per seat in units of ``currency``, which fall in the same years once multiplied by
+    the seats in force (``seats * amount / UNITS_PER_MILLION`` millions).
+    ``file`` is the profile file the block was read from (empty when built in code),
+    ``line`` where ``currency`` (else the block) stands in it and ``per_seat_line`` where
+    ``per_seat`` does, for messages.
     """
 
     currency: str = DEFAULT_CURRENCY
@@ -81,13 +95,35 @@ class Costs:
     exit: Amount = ZERO
     sources: tuple[Source, ...] = ()
     line: int | None = None
+    per_seat_one_off: dict[str, Amount] = field(default_factory=dict)
+    per_seat_annual: dict[str, Amount] = field(default_factory=dict)
+    file: str = ""
+    per_seat_line: int | None = None
+
+    @property
+    def per_seat(self) -> bool:
+        """True when some amount is given per seat (the block then needs ``seats`` in force)."""
+        return bool(self.per_seat_one_off or self.per_seat_annual)
+
+    def line_of(self, path: str) -> int | None:
+        """The line of a field of the block (``costs.per_seat...`` or another), for messages."""
+        if path.startswith(f"costs.{PER_SEAT}") and self.per_seat_line is not None:
+            return self.per_seat_line
+        return self.line
+
+    def where(self, path: str) -> str:
+        """``file:line`` of a field of the block, or ``""`` for a block built in code."""
+        return f"{self.file}:{self.line_of(path) or 1}" if self.file else ""
 
     def amounts(self) -> list[tuple[str, Amount]]:
-        """Every amount with its field path, in a stable order."""
+        """Every amount with its field path, in a stable order: the fixed ones, escalation and
+        exit first (as before per-seat amounts existed), then the per-seat ones."""
         return (
             [(f"costs.one_off.{name}", a) for name, a in self.one_off.items()]
             + [(f"costs.annual.{name}", a) for name, a in self.annual.items()]
             + [("costs.escalation", self.escalation), ("costs.exit", self.exit)]
+            + [(f"costs.{PER_SEAT}.one_off.{name}", a) for name, a in self.per_seat_one_off.items()]
+            + [(f"costs.{PER_SEAT}.annual.{name}", a) for name, a in self.per_seat_annual.items()]
         )
 
     @property

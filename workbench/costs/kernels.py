@@ -1,6 +1,7 @@
 """Array kernels of the TCO: cash flows, discount factors and NPV (pure numpy, no validation).
 
-Cash flows (amounts already converted into the study currency, ``H`` = horizon)::
+Cash flows (amounts already converted into the study currency and per-seat amounts already
+multiplied by the seats in force, see `pricing`; ``H`` = horizon)::
 
     year 0        : one_off
     year t, 1..H  : annual * (1 + g) ** (t - 1)      g = escalation

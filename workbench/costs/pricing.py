@@ -1,9 +1,18 @@
-"""One option's TCO under some settings: currency conversion, NPV, sampled percentiles, crossovers.
+"""One option's TCO under some settings: currency conversion, seats, NPV, sampled percentiles,
+crossovers.
 
 The validated wrappers around `kernels`: :func:`tco` prices a checked :class:`Costs` under
 checked :class:`CostSettings`. Uncertain amounts are written ``{low, likely, high}``;
 deterministic figures use ``likely``, and with ``samples > 0`` every ranged amount is drawn from
 a triangular distribution and P10/P50/P90 of the NPV are reported.
+
+Per-seat amounts join the fixed ones before the kernels run (S = ``settings.seats``, amounts per
+seat in units of the currency, the others in millions, ``UNITS_PER_MILLION`` = 10**6)::
+
+    one_off = sum(one_off) + S * sum(per_seat.one_off) / UNITS_PER_MILLION
+    annual  = sum(annual)  + S * sum(per_seat.annual)  / UNITS_PER_MILLION
+
+so per-seat annual amounts escalate and are discounted exactly like the fixed annual ones.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from numbers import Integral
 import numpy as np
 
 from .. import sampling
-from .data import EXIT, Costs, CostsError, TcoResult
+from .data import EXIT, PER_SEAT, UNITS_PER_MILLION, Costs, CostsError, TcoResult
 from .kernels import cash_flows, discount_factors, growth_factors, npv_batch
 from .settings import CostSettings
 
@@ -38,11 +47,41 @@ def exchange_rate(currency: str, settings: CostSettings) -> float:
         raise CostsError([(f"fx.{currency}", message)]) from None
 
 
-def _likely_totals(costs: Costs, rate: float) -> tuple[float, float, float, float]:
-    """(one-off, annual, escalation, exit) of the likely values, converted."""
-    one_off = sum(a.likely for a in costs.one_off.values()) * rate
-    annual = sum(a.likely for a in costs.annual.values()) * rate
-    return one_off, annual, costs.escalation.likely, costs.exit.likely * rate
+def seats_in_force(costs: Costs, settings: CostSettings) -> int:
+    """The number of seats the block's per-seat amounts are multiplied by: ``settings.seats``
+    (0 for a block without per-seat amounts, which needs no seats).
+
+    Raises:
+        CostsError: the block has per-seat amounts and no ``seats`` is in force (path
+            ``costs.per_seat``; the message names the file and line of ``per_seat``).
+    """
+    if not costs.per_seat:
+        return 0.0
+    if settings.seats is None:
+        at = costs.where(f"costs.{PER_SEAT}")
+        where = f" at {at}" if at else ""
+        message = (
+            f"per-seat amounts{where} need a number of seats, and none is in force; "
+            "add seats: <number> to the criteria set or the scenario"
+        )
+        raise CostsError([(f"costs.{PER_SEAT}", message)])
+    return settings.seats
+
+
+def _per_seat_millions(seats: int, per_seat_total: float | np.ndarray) -> float | np.ndarray:
+    """``seats * per-seat total / UNITS_PER_MILLION``: per-seat amounts (units of the currency) as
+    millions, multiplied before dividing so that whole amounts stay exact as long as possible."""
+    return seats * per_seat_total / UNITS_PER_MILLION
+
+
+def _likely_totals(costs: Costs, rate: float, seats: int) -> tuple[float, float, float, float]:
+    """(one-off, annual, escalation, exit) of the likely values in millions of the study currency:
+    per-seat amounts times ``seats``, then everything converted at ``rate``."""
+    per_seat_one_off = sum(a.likely for a in costs.per_seat_one_off.values())
+    per_seat_annual = sum(a.likely for a in costs.per_seat_annual.values())
+    one_off = sum(a.likely for a in costs.one_off.values()) + _per_seat_millions(seats, per_seat_one_off)
+    annual = sum(a.likely for a in costs.annual.values()) + _per_seat_millions(seats, per_seat_annual)
+    return one_off * rate, annual * rate, costs.escalation.likely, costs.exit.likely * rate
 
 
 def _check_sampling_args(samples: object) -> None:
@@ -53,19 +92,29 @@ def _check_sampling_args(samples: object) -> None:
 def sample_npv(costs: Costs, settings: CostSettings, *, samples: int, seed: int | None = 0) -> np.ndarray:
     """``samples`` NPV draws, every amount triangular(low, likely, high).
 
-    All amounts are drawn in one ``(samples, amounts)`` matrix; degenerate
-    amounts come out constant, so fixed inputs give a constant NPV. Amounts of
-    the same kind are summed, then :func:`npv_batch` prices all draws at once.
+    All amounts are drawn in one ``(samples, amounts)`` matrix, in the order of
+    :meth:`Costs.amounts`; degenerate amounts come out constant, so fixed inputs
+    give a constant NPV. Amounts of the same kind are summed (per-seat ones times
+    the seat factor, see the module docstring), then :func:`npv_batch` prices all
+    draws at once.
+
+    Raises:
+        CostsError: no fx rate for the block's currency, or per-seat amounts without seats.
     """
     _check_sampling_args(samples)
     rate = exchange_rate(costs.currency, settings)
+    seats = seats_in_force(costs, settings)
     amounts = [a for _, a in costs.amounts()]
     low, likely, high = (np.array([getattr(a, key) for a in amounts]) for key in ("low", "likely", "high"))
     draws = sampling.triangular(sampling.make_rng(seed), low, likely, high, size=(samples, len(amounts)))
     n_one_off, n_annual = len(costs.one_off), len(costs.annual)
-    one_off = draws[:, :n_one_off].sum(axis=1) * rate
-    annual = draws[:, n_one_off : n_one_off + n_annual].sum(axis=1) * rate
-    escalation, exit_cost = draws[:, -2], draws[:, -1] * rate
+    n_fixed = n_one_off + n_annual
+    n_seat_one_off = len(costs.per_seat_one_off)
+    seat_one_off = draws[:, n_fixed + 2 : n_fixed + 2 + n_seat_one_off].sum(axis=1)
+    seat_annual = draws[:, n_fixed + 2 + n_seat_one_off :].sum(axis=1)
+    one_off = (draws[:, :n_one_off].sum(axis=1) + _per_seat_millions(seats, seat_one_off)) * rate
+    annual = (draws[:, n_one_off:n_fixed].sum(axis=1) + _per_seat_millions(seats, seat_annual)) * rate
+    escalation, exit_cost = draws[:, n_fixed], draws[:, n_fixed + 1] * rate
     return npv_batch(
         one_off,
         annual,
@@ -76,13 +125,22 @@ def sample_npv(costs: Costs, settings: CostSettings, *, samples: int, seed: int 
     )
 
 
-def _by_category(costs: Costs, settings: CostSettings, rate: float) -> dict[str, float]:
-    """Undiscounted totals per item over the horizon (annual items escalated)."""
+def _by_category(costs: Costs, settings: CostSettings, rate: float, seats: int) -> dict[str, float]:
+    """Undiscounted totals per item over the horizon (annual items escalated, per-seat items times
+    ``seats`` and as millions)."""
     growth_sum = float(np.sum(growth_factors(costs.escalation.likely, settings.horizon)))
-    categories = {name: a.likely * rate for name, a in costs.one_off.items()}
-    for name, a in costs.annual.items():
-        # A name used in both one_off and annual is one category: add them.
-        categories[name] = categories.get(name, 0.0) + a.likely * rate * growth_sum
+    categories: dict[str, float] = {}
+    parts = (
+        (costs.one_off, 1.0, False),
+        (costs.annual, growth_sum, False),
+        (costs.per_seat_one_off, 1.0, True),
+        (costs.per_seat_annual, growth_sum, True),
+    )
+    for items, growth, per_seat in parts:
+        for name, a in items.items():
+            amount = _per_seat_millions(seats, a.likely) if per_seat else a.likely
+            # A name used in several parts (one-off and annual, fixed and per seat) is one category.
+            categories[name] = categories.get(name, 0.0) + amount * rate * growth
     categories[EXIT] = costs.exit.likely * rate
     return categories
 
@@ -93,11 +151,12 @@ def tco(costs: Costs, settings: CostSettings, *, samples: int = 0, seed: int | N
     Net present value by standard discounted cash flow (growing annuity for the
     annual part; Brealey, Myers & Allen, *Principles of Corporate Finance*)::
 
-        NPV = sum(one_off)
-              + sum_{t=1..H} sum(annual) * (1 + g) ** (t - 1) / (1 + r) ** t
-              + exit / (1 + r) ** H
+        O = sum(one_off) + S * sum(per_seat.one_off) / 10**6
+        A = sum(annual)  + S * sum(per_seat.annual)  / 10**6
+        NPV = O + sum_{t=1..H} A * (1 + g) ** (t - 1) / (1 + r) ** t + exit / (1 + r) ** H
 
-    with g the escalation, r ``settings.discount_rate`` and H
+    with S ``settings.seats`` (per-seat amounts are in units of the currency, the
+    others in millions), g the escalation, r ``settings.discount_rate`` and H
     ``settings.horizon``; every amount is first converted into
     ``settings.currency`` with ``settings.fx``. Deterministic figures use each
     amount's ``likely`` value. When ``samples > 0`` and some amount is a range,
@@ -106,12 +165,14 @@ def tco(costs: Costs, settings: CostSettings, *, samples: int = 0, seed: int | N
     otherwise they are ``None``.
 
     Raises:
-        CostsError: the profile currency has no ``fx`` rate (path ``fx.<code>``).
+        CostsError: the profile currency has no ``fx`` rate (path ``fx.<code>``), or the
+            block has per-seat amounts and no ``seats`` is in force (path ``costs.per_seat``).
         ValueError: ``samples`` is negative or not an integer.
     """
     _check_sampling_args(samples)
     rate = exchange_rate(costs.currency, settings)
-    one_off, annual, escalation, exit_cost = _likely_totals(costs, rate)
+    seats = seats_in_force(costs, settings)
+    one_off, annual, escalation, exit_cost = _likely_totals(costs, rate, seats)
     flows = cash_flows(one_off, annual, escalation, exit_cost, settings.horizon)
     npv = float(flows @ discount_factors(settings.discount_rate, settings.horizon))
     p10 = p50 = p90 = None
@@ -122,7 +183,7 @@ def tco(costs: Costs, settings: CostSettings, *, samples: int = 0, seed: int | N
         npv=npv,
         total=float(flows.sum()),
         by_year=[float(x) for x in flows],
-        by_category=_by_category(costs, settings, rate),
+        by_category=_by_category(costs, settings, rate, seats),
         p10=p10,
         p50=p50,
         p90=p90,

@@ -21,8 +21,11 @@ from .data import (
     EXIT,
     MAX_DISCOUNT_RATE,
     MAX_HORIZON,
+    MAX_SEATS,
     MIN_DISCOUNT_RATE,
     MIN_HORIZON,
+    MIN_SEATS,
+    PER_SEAT,
     Amount,
     Costs,
     CostsError,
@@ -30,7 +33,8 @@ from .data import (
 )
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
-COSTS_KEYS = ("currency", "one_off", "annual", "escalation", "exit", "sources")
+COSTS_KEYS = ("currency", "one_off", "annual", PER_SEAT, "escalation", "exit", "sources")
+PER_SEAT_KEYS = ("one_off", "annual")
 RANGE_KEYS = ("low", "likely", "high")
 
 
@@ -47,11 +51,13 @@ def _currency(ck: Checker, value: object, path: tuple) -> str | None:
 
 
 def check_settings(ck: Checker, raw: Mapping[str, Any], path: tuple = ()) -> None:
-    """Check the cost settings present in `raw` (`horizon`, `discount_rate`, `currency`, `fx`).
+    """Check the cost settings present in `raw` (`horizon`, `discount_rate`, `currency`, `fx`,
+    `seats`).
 
     horizon: whole years in [MIN_HORIZON, MAX_HORIZON]; discount_rate: a fraction in
     [MIN_DISCOUNT_RATE, MAX_DISCOUNT_RATE]; currency: three capital letters; fx: currency code ->
-    value of one unit in the study currency (> 0, and exactly 1 for the study currency itself).
+    value of one unit in the study currency (> 0, and exactly 1 for the study currency itself);
+    seats: a whole number in [MIN_SEATS, MAX_SEATS].
     Other keys of `raw` are ignored, so a whole criteria set or scenario can be passed.
     """
     if "horizon" in raw:
@@ -70,6 +76,12 @@ def check_settings(ck: Checker, raw: Mapping[str, Any], path: tuple = ()) -> Non
                 f"must be between {MIN_DISCOUNT_RATE:g} and {MAX_DISCOUNT_RATE:g} "
                 f"({MIN_DISCOUNT_RATE:.0%} to {MAX_DISCOUNT_RATE:.0%}), got {rate:g}",
             )
+    if "seats" in raw:
+        seats = raw["seats"]
+        if not isinstance(seats, Integral) or isinstance(seats, bool):
+            ck.add(path + ("seats",), f"must be a whole number of seats such as 330000, got {seats!r}")
+        elif not MIN_SEATS <= seats <= MAX_SEATS:
+            ck.add(path + ("seats",), f"must be between {MIN_SEATS} and {MAX_SEATS:,} seats, got {seats:,}")
     currency = raw.get("currency", DEFAULT_CURRENCY)
     if "currency" in raw:
         _currency(ck, currency, path + ("currency",))
@@ -144,12 +156,28 @@ def _items(ck: Checker, raw: Any, path: tuple) -> dict[str, Amount]:
     return items
 
 
+def _per_seat(ck: Checker, raw: Any, path: tuple) -> tuple[dict[str, Amount], dict[str, Amount]]:
+    """`per_seat: {one_off: {item: amount}, annual: {item: amount}}` (amounts per seat, in units of
+    the block's currency) -> (one-off items, annual items)."""
+    if raw is None:
+        return {}, {}
+    if ck.mapping(raw, path, PER_SEAT_KEYS) is None:
+        return {}, {}
+    one_off = _items(ck, raw.get("one_off"), path + ("one_off",))
+    annual = _items(ck, raw.get("annual"), path + ("annual",))
+    if not one_off and not annual and not any(raw.get(key) for key in PER_SEAT_KEYS):
+        ck.add(path, "gives no amount: add one_off or annual items per seat, or remove it")
+    return one_off, annual
+
+
 def check_costs(ck: Checker, raw: Any, path: tuple = ("costs",)) -> Costs | None:
     """The `costs:` block of a profile as `Costs`, or None after reporting every problem.
 
-    Keys: `currency` (default CAD), `one_off` and `annual` (item name -> amount), `escalation`
-    (yearly growth of annual amounts, > -1, default 0), `exit` (default 0), `sources`. An amount
-    is a non-negative finite number or `{low, likely, high}` with low <= likely <= high.
+    Keys: `currency` (default CAD), `one_off` and `annual` (item name -> amount in millions),
+    `per_seat` (`{one_off, annual}`: item name -> amount per seat in units of the currency,
+    multiplied by the study's `seats`), `escalation` (yearly growth of annual amounts, > -1,
+    default 0), `exit` (default 0), `sources`. An amount is a non-negative finite number or
+    `{low, likely, high}` with low <= likely <= high.
     """
     before = len(ck.problems)
     if ck.mapping(raw, path, COSTS_KEYS) is None:
@@ -157,6 +185,7 @@ def check_costs(ck: Checker, raw: Any, path: tuple = ("costs",)) -> Costs | None
     currency = _currency(ck, raw["currency"], path + ("currency",)) if "currency" in raw else DEFAULT_CURRENCY
     one_off = _items(ck, raw.get("one_off"), path + ("one_off",))
     annual = _items(ck, raw.get("annual"), path + ("annual",))
+    seat_one_off, seat_annual = _per_seat(ck, raw.get(PER_SEAT), path + (PER_SEAT,))
     # Escalation may be negative (prices falling) but not -100 % or below, which would make
     # costs vanish or flip sign.
     escalation = _amount(ck, raw.get("escalation", 0.0), path + ("escalation",), minimum=-1.0, strict=True)
@@ -165,7 +194,20 @@ def check_costs(ck: Checker, raw: Any, path: tuple = ("costs",)) -> Costs | None
     if len(ck.problems) > before or currency is None or escalation is None or exit_cost is None:
         return None
     line = ck.doc.line(path + ("currency",))
-    return Costs(currency, one_off, annual, escalation, exit_cost, sources, line)
+    per_seat_line = ck.doc.line(path + (PER_SEAT,)) if PER_SEAT in raw else None
+    return Costs(
+        currency,
+        one_off,
+        annual,
+        escalation,
+        exit_cost,
+        sources,
+        line,
+        per_seat_one_off=seat_one_off,
+        per_seat_annual=seat_annual,
+        file=ck.doc.file,
+        per_seat_line=per_seat_line,
+    )
 
 
 def _pairs(ck: Checker) -> list[Problem]:

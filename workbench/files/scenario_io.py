@@ -9,7 +9,8 @@ everything a scenario file does, cost settings included, so a reopened link rank
 
     set=<criteria set id>   p=<id>,<id>    m=<method>   n=<normalisation>
     w=<node>:<weight>,...   off=<leaf>,... o=<provider>:<leaf>:<value>:<url-quoted note>,...
-    h=<horizon>  r=<discount rate>  cur=<currency>  fx=<code>:<rate>,...  title=<text>  notes=<text>
+    h=<horizon>  r=<discount rate>  cur=<currency>  fx=<code>:<rate>,...  seats=<number of seats>
+    title=<text>  notes=<text>
 
 Ids cannot contain ``:`` or ``,`` (see `checker.ID_PATTERN`), so those separators are safe;
 override notes are percent-encoded so they may contain anything.
@@ -41,6 +42,7 @@ LINK_FIELDS = {
     "r": "discount_rate",
     "cur": "currency",
     "fx": "fx",
+    "seats": "seats",
     "title": "title",
     "notes": "notes",
 }
@@ -123,7 +125,7 @@ def scenario_to_params(scenario: Scenario, default_weights: Mapping[str, float] 
             f"{o.provider}:{o.criterion}:{_number_text(o.value)}:{quote(o.note, safe='')}" for o in scenario.overrides
         )
     settings = scenario.cost_settings
-    for key in ("horizon", "discount_rate", "currency"):
+    for key in ("horizon", "discount_rate", "currency", "seats"):
         if settings.get(key) is not None:
             params[_PARAM_OF[key]] = _value_text(settings[key])
     if isinstance(settings.get("fx"), Mapping) and settings["fx"]:
@@ -176,7 +178,7 @@ def params_to_data(params: Mapping[str, str]) -> dict[str, Any]:
                 {"provider": provider, "criterion": criterion, "value": _maybe_number(value), "note": unquote(note)}
             )
         data["overrides"] = overrides
-    for param in ("h", "r"):
+    for param in ("h", "r", "seats"):
         if params.get(param):
             data[LINK_FIELDS[param]] = _maybe_number(params[param])
     if params.get("cur"):
