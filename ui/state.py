@@ -15,7 +15,6 @@ from typing import Any
 import streamlit as st
 
 # The pages read the language and the study files through this module too (one import a page).
-from ui.language import LANG_KEY as LANG_KEY
 from ui.language import get_lang
 from ui.study_files import SetEntry as SetEntry
 from ui.study_files import catalogue as catalogue
