@@ -164,7 +164,7 @@ def test_changing_a_weight_changes_the_ranking_as_the_engine_says(mini_dir):
     before = [r["name"] for r in ranking(at)]
     assert before == expected_order(mini_dir, lang="en") == ["Alpha", "Gamma", "Beta"]
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(10).run()
+    at.text_input(key="w_cost").input("10").run()
     assert not at.exception
     page(at, "compare")
     rows = ranking(at)
@@ -186,8 +186,8 @@ def test_weights_match_the_cli(mini_dir, capsys):
     at = app("en")
     at.run()
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(10).run()
-    at.number_input(key="w_residency").set_value(4).run()
+    at.text_input(key="w_cost").input("10").run()
+    at.text_input(key="w_residency").input("4").run()
     page(at, "compare")
     rows = ranking(at)
     weights = at.session_state["wb_weights"]
@@ -205,7 +205,7 @@ def test_shares_are_shown_live(mini_dir):
     texts = [m.value for m in at.markdown]
     # legal 2 : cost 1 -> 66.7 % / 33.3 %; exposure 3 : residency 1 inside legal -> 75 % local, 50 % global
     assert "75.0%" in texts and "**50.0%**" in texts and "**33.3%**" in texts
-    at.number_input(key="w_cost").set_value(2).run()
+    at.text_input(key="w_cost").input("2").run()
     texts = [m.value for m in at.markdown]
     assert "**50.0%**" in texts and "**37.5%**" in texts
 
@@ -214,9 +214,9 @@ def test_reset_restores_defaults(mini_dir):
     at = app("en")
     at.run()
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(10).run()
+    at.text_input(key="w_cost").input("10").run()
     at.button(key="weights_reset").click().run()
-    assert at.number_input(key="w_cost").value == 1
+    assert at.text_input(key="w_cost").value == "1"
     assert at.session_state["wb_weights"]["cost"] == 1
 
 
@@ -226,8 +226,8 @@ def test_lock_keeps_a_share(mini_dir):
     page(at, "weights")
     # Under legal: exposure 3, residency 1. Lock nothing else -> there is no free sibling: refused.
     at.checkbox(key="w_lock_residency").check().run()
-    at.number_input(key="w_exposure").set_value(5).run()
-    assert at.number_input(key="w_exposure").value == 3
+    at.text_input(key="w_exposure").input("5").run()
+    assert at.text_input(key="w_exposure").value == "3"
     assert any("locked" in w.value for w in at.warning)
 
 
@@ -386,7 +386,7 @@ def test_bad_scenario_upload_keeps_the_state(mini_dir):
     at = app("en")
     at.run()
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(7).run()
+    at.text_input(key="w_cost").input("7").run()
     page(at, "scenario")
     before = at.code[0].value
     cases = [
@@ -433,7 +433,7 @@ def test_scenario_download_round_trips(mini_dir, capsys):
     at.run()
     at.toggle(key="mh_exposure").set_value(False).run()
     page(at, "weights")
-    at.number_input(key="w_legal").set_value(5).run()
+    at.text_input(key="w_legal").input("5").run()
     page(at, "scenario")
     text = at.code[0].value
     data = yaml.safe_load(text)
@@ -455,7 +455,7 @@ def test_query_string_reopens_the_same_view(mini_dir):
     at.run()
     at.selectbox(key="cmp_method").set_value("vikor").run()
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(10).run()
+    at.text_input(key="w_cost").input("10").run()
     params = {k: at.query_params[k] for k in at.query_params}
     assert params["w"] == "cost:10" and params["m"] == "vikor" and params["set"] == "mini"
     fresh = app(None, params)
@@ -536,7 +536,7 @@ def test_switching_criteria_set_resets_the_state(mini_dir):
     at = app("en")
     at.run()
     page(at, "weights")
-    at.number_input(key="w_cost").set_value(10).run()
+    at.text_input(key="w_cost").input("10").run()
     page(at, "study")
     box = at.selectbox(key="study_set")
     assert len(box.options) == 2

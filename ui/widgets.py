@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import streamlit as st
 
 from workbench.charts.study import provider_colors as _chart_provider_colors
 from workbench.errors import Problem
-from workbench.i18n import fmt_percent, t
+from workbench.i18n import NumberError, fmt_input, fmt_percent, parse_number, t
 from workbench.model import CriteriaSet, Criterion
 from workbench.report.safety import md_text
 from workbench.report.safety import safe_url as safe_url  # the engine's one URL check, for the pages
-from workbench.weights import node_shares, rebalance_locked
+from workbench.weights import MAX_WEIGHT, MIN_WEIGHT, node_shares, rebalance_locked
 
 
 def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
@@ -55,6 +55,102 @@ def flash_messages() -> None:
     st.session_state["wb_flash"] = []
 
 
+# --- numbers typed in the user's language ---------------------------------------------------
+
+NUMBER_ERRORS = "_wb_number_errors"  # widget key -> refusal message, shown once under its box
+_REASONS = {
+    "empty": "app.number.empty",
+    "not_a_number": "app.number.not_a_number",
+    "decimal_point": "app.number.decimal_point",
+    "decimal_comma": "app.number.decimal_comma",
+    "below": "app.number.below",
+    "above": "app.number.above",
+}
+
+
+def number_refusal(error: NumberError, field: str, lang: str, previous: float | None = None) -> str:
+    """The sentence that refuses a typed number: the field, what was typed, why, and (when there
+    is one) the value kept. Untrusted text is escaped for st.markdown-based elements."""
+    bound = {k: fmt_input(v, lang) if v is not None else "" for k, v in (("low", error.low), ("high", error.high))}
+    reason = t(_REASONS.get(error.code, "app.number.not_a_number"), lang, **bound)
+    values = {"field": md_escape(field), "text": md_escape(error.text.strip()), "reason": reason}
+    if previous is None:
+        return t("app.number.refused", lang, **values)
+    return t("app.number.refused_kept", lang, previous=fmt_input(previous, lang), **values)
+
+
+def show_number_error(key: str, container=None) -> None:
+    """Show (once) the refusal queued for the box `key`."""
+    message = (st.session_state.get(NUMBER_ERRORS) or {}).pop(key, None)
+    if message:
+        (container or st).error(message, icon=":material/error:")
+
+
+def _queue_number_error(key: str, message: str) -> None:
+    st.session_state.setdefault(NUMBER_ERRORS, {})[key] = message
+
+
+def _commit_number(
+    key: str, lang: str, field: str, low: float | None, high: float | None, on_value: Callable[[float], None] | None
+) -> None:
+    """Widget callback: read the box in `lang`; a refusal puts the previous value back and says why."""
+    previous = float(st.session_state[f"{key}__value"])
+    try:
+        value = parse_number(st.session_state[key], lang, low=low, high=high)
+    except NumberError as error:
+        st.session_state[key] = fmt_input(previous, lang)
+        _queue_number_error(key, number_refusal(error, field, lang, previous))
+        return
+    st.session_state[f"{key}__value"] = value
+    st.session_state[key] = fmt_input(value, lang)
+    if on_value is not None:
+        on_value(value)
+
+
+def set_number(key: str, value: float, lang: str) -> None:
+    """Put `value` in the number box `key` (its text in `lang` and the number in force)."""
+    st.session_state[f"{key}__value"] = float(value)
+    st.session_state[key] = fmt_input(value, lang)
+    st.session_state[f"{key}__lang"] = lang
+
+
+def number_box(
+    label: str,
+    value: float,
+    *,
+    key: str,
+    lang: str,
+    low: float | None = None,
+    high: float | None = None,
+    on_value: Callable[[float], None] | None = None,
+    field: str | None = None,
+    container=None,
+    **text_input_args,
+) -> float:
+    """A text box for a number written in the user's language (`12,5` in French, `12.5` in
+    English, read by `workbench.i18n.parse_number`), unlike st.number_input, which reads `12,5`
+    as 125. Text that cannot be read, or a number outside `low`..`high`, is refused with a message
+    naming `field` (default: the label) under the box, and the previous value stays.
+
+    `value` seeds a box that has none yet; the number in force is kept at `{key}__value` and is
+    returned. `on_value(number)` runs (in the widget callback) when a valid number is typed.
+    """
+    box = container or st
+    if f"{key}__value" not in st.session_state:
+        set_number(key, value, lang)
+    elif st.session_state.get(f"{key}__lang") != lang or key not in st.session_state:
+        set_number(key, st.session_state[f"{key}__value"], lang)  # the language changed: rewrite the text
+    box.text_input(
+        label,
+        key=key,
+        on_change=_commit_number,
+        args=(key, lang, field or label, low, high, on_value),
+        **text_input_args,
+    )
+    show_number_error(key, box)
+    return float(st.session_state[f"{key}__value"])
+
+
 # --- weights ---------------------------------------------------------------------------------
 
 
@@ -63,17 +159,32 @@ def _siblings(criteria_set: CriteriaSet, node_id: str) -> list[Criterion]:
     return criteria_set.criteria if parent is None else criteria_set.node(parent).children
 
 
-def _on_weight_change(criteria_set: CriteriaSet, key_prefix: str, node_id: str, lang: str) -> None:
-    """Widget callback: apply locks among the node's siblings before the rerun renders them."""
+def _rebalance(
+    criteria_set: CriteriaSet, key_prefix: str, node_id: str, new_value: float, lang: str
+) -> dict[str, float]:
+    """The node's sibling group after it moves to `new_value`, locks applied (a warning is queued
+    when every other sibling is locked)."""
     last: dict[str, float] = st.session_state.get(f"{key_prefix}_last", {})
     sibling_ids = [n.id for n in _siblings(criteria_set, node_id)]
-    old = {k: float(last.get(k, st.session_state.get(f"{key_prefix}{k}", 0.0))) for k in sibling_ids}
+    old = {k: float(last.get(k, 0.0)) for k in sibling_ids}
     locked = [k for k in sibling_ids if st.session_state.get(f"{key_prefix}lock_{k}")]
-    new, ok = rebalance_locked(old, node_id, float(st.session_state[f"{key_prefix}{node_id}"] or 0.0), locked)
+    new, ok = rebalance_locked(old, node_id, new_value, locked)
     if not ok:
         st.session_state[f"{key_prefix}_warning"] = t("app.weights.lock_blocked", lang)
+    return new
+
+
+def _on_weight_change(criteria_set: CriteriaSet, key_prefix: str, node_id: str, lang: str) -> None:
+    """Number-box callback: apply locks among the node's siblings before the rerun renders them."""
+    new = _rebalance(criteria_set, key_prefix, node_id, float(st.session_state[f"{key_prefix}{node_id}"] or 0.0), lang)
     for k, v in new.items():
         st.session_state[f"{key_prefix}{k}"] = round(v, 6)
+
+
+def _on_weight_text(criteria_set: CriteriaSet, key_prefix: str, node_id: str, lang: str, value: float) -> None:
+    """Text-box callback (after `number_box` read a valid weight): apply locks among the siblings."""
+    for k, v in _rebalance(criteria_set, key_prefix, node_id, value, lang).items():
+        set_number(f"{key_prefix}{k}", round(v, 4), lang)
 
 
 def weight_controls(
@@ -84,21 +195,31 @@ def weight_controls(
     lang: str,
     locks: bool = True,
     compact: bool = False,
+    text_entry: bool = False,
 ) -> dict[str, float]:
-    """The criteria tree with a number input and a lock per node, and each node's local share
+    """The criteria tree with a weight box and a lock per node, and each node's local share
     (within its group) and global share (of the whole) in % computed by workbench.weights.
 
-    `weights` seeds widgets that have no value yet; the return value is the raw weight of every
+    `weights` seeds boxes that have no value yet; the return value is the raw weight of every
     node as the controls now stand. `compact` (phones) puts each node on two lines, name with
-    its global share above the input, since narrow screens stack columns one per line.
+    its global share above the box. `text_entry` makes the boxes text read in the user's
+    language (`number_box`: `12,5` in French), capped to MIN_WEIGHT..MAX_WEIGHT with a message;
+    without it they are st.number_input (the workshop ballot, until its page moves over).
     """
     nodes = criteria_set.nodes()
-    depth = node_depths(criteria_set)
-    for node in nodes:
-        key = f"{key_prefix}{node.id}"
-        if key not in st.session_state:
-            st.session_state[key] = float(weights.get(node.id, node.weight))
-    values = {n.id: float(st.session_state[f"{key_prefix}{n.id}"] or 0.0) for n in nodes}
+    if text_entry:
+        values = {}
+        for node in nodes:
+            key = f"{key_prefix}{node.id}"
+            if f"{key}__value" not in st.session_state or st.session_state.get(f"{key}__lang") != lang:
+                set_number(key, st.session_state.get(f"{key}__value", weights.get(node.id, node.weight)), lang)
+            values[node.id] = float(st.session_state[f"{key}__value"])
+    else:
+        for node in nodes:
+            key = f"{key_prefix}{node.id}"
+            if key not in st.session_state:
+                st.session_state[key] = float(weights.get(node.id, node.weight))
+        values = {n.id: float(st.session_state[f"{key_prefix}{n.id}"] or 0.0) for n in nodes}
     st.session_state[f"{key_prefix}_last"] = dict(values)
     warning = st.session_state.pop(f"{key_prefix}_warning", None)
     if warning:
@@ -109,53 +230,87 @@ def weight_controls(
         st.error(t("app.weights.all_zero", lang))
         local = glob = dict.fromkeys(values, 0.0)
     if compact:
-        _compact_controls(criteria_set, glob, key_prefix=key_prefix, lang=lang)
+        _compact_controls(criteria_set, glob, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
         return values
-    head = st.columns([5, 2, 1, 1.3, 1.3] if locks else [5, 2, 1.3, 1.3], vertical_alignment="bottom")
-    labels = ["col.criterion", "col.weight"] + (["app.weights.lock"] if locks else []) + [
-        "app.weights.local", "app.weights.global"
-    ]  # fmt: skip
-    for col, label in zip(head, labels, strict=True):
-        col.caption(t(label, lang))
-    for node in nodes:
-        cols = st.columns([5, 2, 1, 1.3, 1.3] if locks else [5, 2, 1.3, 1.3], vertical_alignment="center")
-        indent = "\u00a0" * 5 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
-        name = node.name.get(lang)
-        cols[0].markdown(indent + (f"**{md_escape(name)}**" if not node.is_leaf else md_escape(name)))
-        _weight_input(cols[1], criteria_set, node, key_prefix=key_prefix, lang=lang)
-        i = 2
-        if locks:
-            cols[2].checkbox("🔒", key=f"{key_prefix}lock_{node.id}", help=t("app.weights.lock_help", lang))
-            i = 3
-        cols[i].markdown(fmt_percent(local[node.id], lang, 1))
-        cols[i + 1].markdown(
-            f"**{fmt_percent(glob[node.id], lang, 1)}**" if node.is_leaf else fmt_percent(glob[node.id], lang, 1)
-        )
+    _tree_controls(criteria_set, local, glob, key_prefix=key_prefix, lang=lang, locks=locks, text_entry=text_entry)
     return values
 
 
-def _weight_input(container, criteria_set: CriteriaSet, node: Criterion, *, key_prefix: str, lang: str) -> None:
+def _tree_controls(
+    criteria_set: CriteriaSet,
+    local: Mapping[str, float],
+    glob: Mapping[str, float],
+    *,
+    key_prefix: str,
+    lang: str,
+    locks: bool,
+    text_entry: bool,
+) -> None:
+    """One row a node: name, weight box, lock, local and global share, under a header row."""
+    depth = node_depths(criteria_set)
+    widths = [5, 2, 1, 1.3, 1.3] if locks else [5, 2, 1.3, 1.3]
+    with st.container(key=f"{key_prefix}tree"):
+        head = st.columns(widths, vertical_alignment="bottom")
+        labels = ["col.criterion", "col.weight"] + (["app.weights.lock"] if locks else []) + [
+            "app.weights.local", "app.weights.global"
+        ]  # fmt: skip
+        for col, label in zip(head, labels, strict=True):
+            col.caption(t(label, lang))
+        for node in criteria_set.nodes():
+            cols = st.columns(widths, vertical_alignment="center")
+            indent = "\u00a0" * 3 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
+            name = node.name.get(lang)
+            cols[0].markdown(indent + (f"**{md_escape(name)}**" if not node.is_leaf else md_escape(name)))
+            _weight_input(cols[1], criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
+            i = 2
+            if locks:
+                cols[2].checkbox("🔒", key=f"{key_prefix}lock_{node.id}", help=t("app.weights.lock_help", lang))
+                i = 3
+            cols[i].markdown(fmt_percent(local[node.id], lang, 1))
+            cols[i + 1].markdown(
+                f"**{fmt_percent(glob[node.id], lang, 1)}**" if node.is_leaf else fmt_percent(glob[node.id], lang, 1)
+            )
+            show_number_error(f"{key_prefix}{node.id}")
+
+
+def _weight_input(
+    container, criteria_set: CriteriaSet, node: Criterion, *, key_prefix: str, lang: str, text_entry: bool = False
+) -> None:
     """One node's weight box; its callback applies the locks among the node's siblings."""
+    key = f"{key_prefix}{node.id}"
+    if text_entry:
+        container.text_input(
+            node.name.get(lang),
+            key=key,
+            label_visibility="collapsed",
+            on_change=_commit_number,
+            args=(key, lang, t("app.weights.field", lang, name=node.name.get(lang)), MIN_WEIGHT, MAX_WEIGHT,
+                  lambda value: _on_weight_text(criteria_set, key_prefix, node.id, lang, value)),
+        )  # fmt: skip
+        return
     container.number_input(
         node.name.get(lang),
         min_value=0.0,
         step=1.0,
         format="%g",
-        key=f"{key_prefix}{node.id}",
+        key=key,
         label_visibility="collapsed",
         on_change=_on_weight_change,
         args=(criteria_set, key_prefix, node.id, lang),
     )
 
 
-def _compact_controls(criteria_set: CriteriaSet, glob: Mapping[str, float], *, key_prefix: str, lang: str) -> None:
+def _compact_controls(
+    criteria_set: CriteriaSet, glob: Mapping[str, float], *, key_prefix: str, lang: str, text_entry: bool = False
+) -> None:
     depth = node_depths(criteria_set)
     for node in criteria_set.nodes():
         indent = "\u00a0" * 3 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
         name = md_escape(node.name.get(lang))
         share = fmt_percent(glob[node.id], lang, 1)
         st.markdown(f"{indent}{name if node.is_leaf else f'**{name}**'} · {share}")
-        _weight_input(st, criteria_set, node, key_prefix=key_prefix, lang=lang)
+        _weight_input(st, criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
+        show_number_error(f"{key_prefix}{node.id}")
 
 
 def node_depths(criteria_set: CriteriaSet) -> dict[str, int]:

@@ -29,6 +29,10 @@ RI_SOURCES = {
 }
 DEFAULT_RI = "saaty-1980"
 CR_THRESHOLD = 0.1
+# Bounds of one raw weight a user types (points): below 0 means nothing, and beyond 1000 a typo
+# (10¹² for 12) would silently take the whole decision.
+MIN_WEIGHT = 0.0
+MAX_WEIGHT = 1000.0
 
 
 def local_shares(nodes: Sequence[Criterion], weights: Mapping[str, float]) -> dict[str, float]:

@@ -39,9 +39,10 @@ def _groups(criteria_set: CriteriaSet) -> dict[str, list[Criterion]]:
 
 
 def _apply(shares: dict[str, float]) -> None:
-    """Put a helper's shares (summing to 1) into the weights in force as points out of 100."""
+    """Put a helper's shares (summing to 1) into the weights in force as points out of 100, to one
+    decimal: the boxes then show what is in force ('19,3', not '19.2897')."""
     weights = state.current_weights()
-    weights.update({k: round(v * SCALE, 4) for k, v in shares.items()})
+    weights.update({k: round(v * SCALE, 1) for k, v in shares.items()})
     state.set_weights(weights)
     state.flash("success", t("app.weights.applied", state.get_lang()))
 
@@ -56,7 +57,7 @@ tab_direct, tab_roc, tab_swing, tab_ahp = st.tabs(
 )
 
 with tab_direct:
-    values = weight_controls(cs, state.current_weights(), key_prefix=state.WEIGHT_PREFIX, lang=lang)
+    values = weight_controls(cs, state.current_weights(), key_prefix=state.WEIGHT_PREFIX, lang=lang, text_entry=True)
     st.session_state["wb_weights"] = values
 
 groups = _groups(cs)
