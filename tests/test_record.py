@@ -406,3 +406,27 @@ def test_a_scenario_must_have_rule_is_frozen_as_in_force(tmp_path):
     record = seal(stricter, frozen)
     assert record["results"]["options"]["alpha"]["eligible"] is False  # alpha's cost is 60
     assert verify(record).ok
+
+
+@pytest.mark.e2e
+def test_the_html_record_opens_offline_in_chromium_with_nothing_running(browser, tmp_path, health_record):
+    """Debian's chromium: the page is the only request, no script runs (a hostile rationale
+    included), and the figures are on screen."""
+    forged = json.loads(json.dumps(health_record))
+    pid = next(iter(forged["scores"]))
+    leaf = next(iter(forged["scores"][pid]))
+    forged["scores"][pid][leaf]["rationale"] = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    path = tmp_path / "record.html"
+    path.write_text(render_html(forged, "fr"), encoding="utf-8")
+    page = browser.new_page()
+    requests, dialogs, errors = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    assert requests == [path.as_uri()]
+    assert dialogs == [] and errors == []
+    assert page.evaluate("typeof window.alert") == "function"  # the page itself works; nothing called it
+    assert health_record["record_sha256"] in page.inner_text("body")
+    page.close()
