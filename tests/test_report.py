@@ -320,6 +320,25 @@ def test_spreadsheet_text_rules():
     assert spreadsheet_text("\r=1+1") == "'=1+1"  # a carriage return is dropped, the formula still neutralised
 
 
+def test_json_hostile_is_data_only(hostile_outputs):
+    """JSON carries the texts as data: verbatim (control characters and bidi overrides removed),
+    never neutralised or escaped for another medium, and valid for any JSON reader."""
+    data = json.loads(hostile_outputs["json"])
+
+    def strings(value):
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return [value] if isinstance(value, str) else []
+
+    assert not [x for x in strings(data) if re.search(r"[\x00-\x08\x0b-\x1f\u202a-\u202e]", x)]
+    names = {p["id"]: p["name"] for p in data["providers"]}
+    assert names["formula"] == '=HYPERLINK("http://evil.example","click")'
+    assert names["script"] == "<script>alert(1)</script>" and names["control"] == "Tabbellescapenull"
+    assert all(ref["url"] == "" or ref["url"].startswith("https://") for ref in data["references"])
+
+
 def test_json_is_complete_and_machine_readable(mini_fr):
     data = json.loads(render(mini_fr, "json"))
     assert data["format"] == "workbench-report/1"
