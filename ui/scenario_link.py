@@ -9,6 +9,7 @@ import streamlit as st
 from ui import state
 from ui.language import get_lang
 from ui.study_files import find_set, load_set, providers_for
+from ui.widgets import md_escape
 from workbench.files.scenario_io import PARAM_KEYS, LinkError, scenario_from_params, scenario_to_params
 from workbench.i18n import t
 
@@ -24,7 +25,7 @@ def open_link() -> None:
     if set_id:
         entry = find_set(set_id)
         if entry is None:
-            state.flash("warning", t("app.url.unknown_set", lang, id=set_id))
+            state.flash("warning", t("app.url.unknown_set", lang, id=md_escape(set_id)))
             return
         st.session_state["wb_criteria"] = str(entry.path)
     path = state.current_criteria_path()
@@ -35,7 +36,7 @@ def open_link() -> None:
     try:
         scenario = scenario_from_params(params, cs, [p.id for p in providers])
     except LinkError as exc:
-        problems = "\n".join(f"- {p.field}: {p.message}" for p in exc.problems)
+        problems = "\n".join(f"- {md_escape(p.field)}: {md_escape(p.message)}" for p in exc.problems)
         state.flash("warning", t("app.url.refused", lang) + "\n\n" + problems)
         scenario = exc.scenario  # the parts that fit
     state.apply_scenario(scenario, cs)

@@ -38,6 +38,9 @@ MAX_WEIGHT = 1000.0
 def local_shares(nodes: Sequence[Criterion], weights: Mapping[str, float]) -> dict[str, float]:
     """Siblings' weights normalised to sum 1 (all zero gives all zero)."""
     raw = np.array([max(float(weights.get(n.id, n.weight)), 0.0) for n in nodes])
+    top = raw.max(initial=0.0)
+    if np.isfinite(top) and top > 0:
+        raw = raw / top  # weights near the float limit (1e308) would overflow their sum
     total = raw.sum()
     shares = raw / total if total > 0 else np.zeros_like(raw)
     return {n.id: float(s) for n, s in zip(nodes, shares, strict=True)}
@@ -104,6 +107,22 @@ def rebalance_locked(
     for k in free:
         out[k] = rest * old[k] / free_total if free_total > 0 else rest / len(free)
     return out, True
+
+
+def set_share(siblings: Mapping[str, float], changed: str, share: float, points: float = 100.0) -> dict[str, float]:
+    """Raw weights of a sibling group (points out of `points`) after `changed` is given `share`
+    (0..1) of the group: the other siblings keep their proportions to one another (equal parts
+    of the rest when they all weigh 0). One slider moved, the others follow, the total stays."""
+    share = min(max(float(share), 0.0), 1.0)
+    others = {k: max(float(v), 0.0) for k, v in siblings.items() if k != changed}
+    if not others:
+        return {changed: points}
+    total = sum(others.values())
+    rest = (1.0 - share) * points
+    out = {changed: share * points}
+    for k, v in others.items():
+        out[k] = rest * v / total if total > 0 else rest / len(others)
+    return {k: round(out[k], 2) for k in siblings}
 
 
 def reciprocal_matrix(upper: np.ndarray) -> np.ndarray:

@@ -8,10 +8,13 @@ findings), never a traceback. Each command group is one module of this package e
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..methods import method_names
 from . import diff, methods, record, report, sensitivity, study, tco, workshop
 from .common import EXIT_USAGE, Parser
 
@@ -19,7 +22,16 @@ COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop, record, di
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python -m workbench", description="Alternatives evaluation workbench")
+    """The parser for the methods installed now (a plug-in added later gets a new parser)."""
+    prog = "workbench" if Path(sys.argv[0]).name == "workbench" else "python -m workbench"
+    return _parser(prog, method_names())
+
+
+@functools.lru_cache(maxsize=4)
+def _parser(prog: str, methods_installed: tuple[str, ...]) -> argparse.ArgumentParser:
+    # Building every sub-command takes tens of milliseconds; in-process callers (tests, the fuzz
+    # script) reuse it. argparse keeps no state between parse_args calls.
+    parser = Parser(prog=prog, description="Alternatives evaluation workbench")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for group in COMMAND_GROUPS:
         group.register(sub)

@@ -38,6 +38,17 @@ def add_study_arguments(p: argparse.ArgumentParser, *, method: bool = True) -> N
         p.add_argument("--normalization", choices=NORMALIZATIONS)
 
 
+def seed_arg(text: str) -> int:
+    """An argparse type: a random seed, a whole number from 0 to 2⁶³ − 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to 2**63 - 1, got {value}")
+    return value
+
+
 def write_json(data: Any, out=None) -> None:
     out = out or sys.stdout
     json.dump(data, out, ensure_ascii=False, indent=2, allow_nan=False)

@@ -11,12 +11,12 @@ hands the results to `workbench.report.build_report`, which computes nothing its
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import WorkbenchError
+from ..errors import LoadError, WorkbenchError
+from ..files.jsonfile import read_json_file
 from ..i18n import t
 from ..report import FORMATS
 from .common import EXIT_OK, UsageError, add_study_arguments, load_study_from_args, parse_weight_args
@@ -51,9 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def read_workshop(path: str) -> dict[str, Any]:
     """A workshop results file (JSON object); a clear sentence when it cannot be used."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WorkbenchError(t("report.error.workshop", "en", path=path, reason=exc)) from None
+        data = read_json_file(path)
+    except LoadError as exc:
+        reason = "; ".join(p.message for p in exc.problems)
+        raise WorkbenchError(t("report.error.workshop", "en", path=path, reason=reason)) from None
     if not isinstance(data, dict):
         raise WorkbenchError(t("report.error.workshop", "en", path=path, reason="expected a JSON object"))
     return data

@@ -12,7 +12,7 @@ import sys
 
 from ..robustness import DEFAULT_CONCENTRATION, DEFAULT_SAMPLES, SCORE_MODELS, WEIGHT_MODELS, analyse, verdict
 from ..robustness.smaa import MAX_SAMPLES
-from .common import UsageError, load_study_from_args, table, write_json
+from .common import UsageError, load_study_from_args, seed_arg, table, write_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sensitivity", help="robustness of the ranking: SMAA-2, flip thresholds, minimal flips")
     add_study_arguments(p)
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N", help="Monte Carlo draws")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (same seed, same numbers)")
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help="random seed (same seed, same numbers)")
     p.add_argument("--weights-model", choices=WEIGHT_MODELS, default="uniform",
                    help="uniform on the simplex, Dirichlet around the chosen weights, or fixed")  # fmt: skip
     p.add_argument("--concentration", type=float, default=DEFAULT_CONCENTRATION, metavar="K",

@@ -108,13 +108,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def read_pairwise(path: Path) -> tuple[list[str], list[list[float]]]:
     """YAML `{criteria: [ids], matrix: [[...]]}` or CSV with a header row; cells may be '1/3'."""
     from ..errors import LoadError, Problem
-    from ..files.yamlfile import read_yaml
+    from ..files.yamlfile import read_text_file, read_yaml
 
     if path.suffix.lower() == ".csv":
         try:
-            rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LoadError([Problem(str(path), 1, "", f"cannot read file: {exc}")]) from None
+            rows = list(csv.reader(io.StringIO(read_text_file(path))))
+        except csv.Error as exc:
+            raise LoadError([Problem(str(path), 1, "", f"not a CSV file: {exc}")]) from None
         rows = [r for r in rows if any(c.strip() for c in r)]
         if not rows:
             raise LoadError([Problem(str(path), 1, "", "empty file")])

@@ -13,7 +13,10 @@ from ..files.providers import load_providers
 from ..files.scenarios import load_scenario
 from ..model import CriteriaSet, Scenario
 from ..study import leaf_index, resolve_providers_dir
-from .common import UsageError, table, write_json
+from .common import UsageError, seed_arg, table, write_json
+
+# Draws × years × cost items are held at once: a million keeps a 100-year run in memory.
+MAX_TCO_SAMPLES = 1_000_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"a fraction from {limits.MIN_DISCOUNT_RATE:g} to {limits.MAX_DISCOUNT_RATE:g}, e.g. 0.03 for 3 %%",
     )
     p.add_argument("--samples", type=int, default=0, metavar="N", help="Monte Carlo draws for P10/P50/P90")
-    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=run)
 
@@ -59,8 +62,8 @@ def settings_from_args(
 def run(args: argparse.Namespace) -> int:
     if args.providers is None and args.criteria is None:
         raise UsageError("give --providers DIR (or --criteria FILE whose set names its providers folder)")
-    if args.samples < 0:
-        raise UsageError("--samples must be ≥ 0")
+    if not 0 <= args.samples <= MAX_TCO_SAMPLES:
+        raise UsageError(f"--samples must be between 0 and {MAX_TCO_SAMPLES:,}, got {args.samples}")
     criteria_set = load_criteria_set(args.criteria) if args.criteria else None
     folder = Path(args.providers) if args.providers else resolve_providers_dir(criteria_set, None)
     leaves = leaf_index(criteria_set) if criteria_set else None

@@ -23,6 +23,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 SOURCE_KEYS = ("title", "url", "published", "accessed", "kind", "quote", "locator", "date")
 MAX_QUOTE = 300
 MAX_TEXT = 20_000
+MAX_PROBLEMS = 100  # listed per file; the rest are counted (a huge broken file stays readable and fast)
 MAX_URL = 2_000
 
 
@@ -36,6 +37,7 @@ class Checker:
         self.doc = doc
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.more = 0
         for path, line in doc.duplicates:
             self.problems.append(Problem(doc.file, line, self.field(path), "duplicate key"))
 
@@ -56,10 +58,15 @@ class Checker:
         return out
 
     def add(self, path: tuple, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            return
         self.problems.append(Problem(self.doc.file, self.doc.line(path), self.field(path), message))
 
     def warn(self, path: tuple, code: str, message: str) -> None:
         """A warning: the file stays usable (`validate --strict` fails on it)."""
+        if len(self.warnings) >= MAX_PROBLEMS:
+            return
         self.warnings.append(
             Problem(self.doc.file, self.doc.line(path), self.field(path), message, code=code, severity="warning")
         )
@@ -202,6 +209,9 @@ class Checker:
         return str(parsed)
 
     def fail_if_any(self) -> None:
+        if self.more:
+            self.problems.append(Problem(self.doc.file, 1, "", f"… and {self.more:,} more problem(s) in this file"))
+            self.more = 0
         if self.problems:
             raise LoadError(self.problems)
 

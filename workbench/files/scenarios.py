@@ -13,7 +13,7 @@ from typing import Any
 from ..costs.data import SETTING_KEYS
 from ..costs.validation import check_settings
 from ..model import NORMALIZATIONS, CriteriaSet, Criterion, MustHave, Override, Scenario
-from .checker import MAX_TEXT, Checker
+from .checker import MAX_TEXT, Checker, kind_of
 from .criteria import must_have_rule
 from .yamlfile import YamlDoc, parse_yaml, read_yaml
 
@@ -90,9 +90,11 @@ def scenario_from_doc(
             ck.add(("disabled_must_haves",), "expected a list of criterion ids")
         else:
             for i, cid in enumerate(ids):
-                if nodes is not None and cid not in nodes:
+                if not isinstance(cid, str):
+                    ck.add(("disabled_must_haves", i), f"expected a criterion id, got {kind_of(cid)}")
+                elif nodes is not None and cid not in nodes:
                     ck.add(("disabled_must_haves", i), f"unknown criterion {cid!r}")
-                elif isinstance(cid, str):
+                else:
                     sc.disabled_must_haves.append(cid)
     if raw.get("must_haves") is not None:
         sc.must_haves = _must_haves(ck, raw["must_haves"], nodes)
@@ -134,6 +136,9 @@ def _overrides(ck: Checker, raw: Any, nodes: dict[str, Criterion] | None, provid
         ):
             continue
         pid, cid = item.get("provider"), item.get("criterion")
+        if not isinstance(pid, str) or not isinstance(cid, str):
+            ck.add(path, "'provider' and 'criterion' must be ids")
+            continue
         if providers is not None and pid not in providers:
             ck.add(path + ("provider",), f"unknown provider {pid!r}")
             continue

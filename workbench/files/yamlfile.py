@@ -6,6 +6,8 @@ Errors are reported against the line where a field stands, so users can find it.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,10 @@ Path_ = tuple[Any, ...]
 # libyaml's safe loader (same semantics, about ten times faster) where PyYAML was built with it.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 5_000_000
+# Values a document may stand for once its aliases are expanded: a criteria group referenced
+# through nested aliases would otherwise be walked once per occurrence (exponential work).
+MAX_EXPANDED = 200_000
+MAX_FLOAT_INT = 2**1023  # beyond this an int cannot become a float (OverflowError)
 
 
 @dataclass
@@ -83,9 +89,12 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, seen_nodes: set[int], dept
 
 
 def _plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
-    """Turn YAML dates into ISO strings so data stays JSON-friendly (shared parts stay shared)."""
+    """Turn YAML dates into ISO strings so data stays JSON-friendly (shared parts stay shared), and
+    integers too large for a float into ±infinity, which every number check refuses by name."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if type(value) is int and not -MAX_FLOAT_INT <= value <= MAX_FLOAT_INT:
+        return math.inf if value > 0 else -math.inf
     if not isinstance(value, (dict, list)):
         return value
     memo = {} if memo is None else memo
@@ -100,6 +109,52 @@ def _plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
         memo[id(value)] = out
         out.extend(_plain(v, memo) for v in value)
     return out
+
+
+def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
+    """How many values `value` stands for with every shared part counted at each of its places;
+    linear in the distinct parts (memoised), and stops counting past `limit`."""
+    if not isinstance(value, (dict, list)):
+        return 1
+    if id(value) in memo:
+        return memo[id(value)]
+    memo[id(value)] = limit + 1  # a part that contains itself expands without end
+    total = 1
+    for child in value.values() if isinstance(value, dict) else value:
+        total += _expanded_size(child, memo, limit)
+        if total > limit:
+            break
+    memo[id(value)] = total
+    return total
+
+
+def read_text_file(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
+    """A UTF-8 text file, refused with a sentence before reading when it is not a regular file
+    (a FIFO would block, `/dev/zero` never ends) or is larger than `max_bytes`."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise LoadError([Problem(str(path), 1, "", "file not found")]) from None
+    except OSError as exc:
+        raise LoadError([Problem(str(path), 1, "", f"cannot read file: {exc.strerror}")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError([Problem(str(path), 1, "", "not a regular file")])
+    if info.st_size > max_bytes:
+        raise LoadError(
+            [Problem(str(path), 1, "", f"file is too large ({info.st_size:,} bytes; at most {max_bytes:,})")]
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise LoadError([Problem(str(path), 1, "", f"cannot read file: {exc.strerror}")]) from None
+    if len(data) > max_bytes:
+        raise LoadError([Problem(str(path), 1, "", f"file is too large (more than {max_bytes:,} bytes)")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LoadError([Problem(str(path), 1, "", "file is not UTF-8 text")]) from None
 
 
 def parse_yaml(text: str, file: str) -> YamlDoc:
@@ -127,6 +182,18 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     finally:
         if loader is not None:
             loader.dispose()
+    if _expanded_size(data, {}, MAX_EXPANDED) > MAX_EXPANDED:
+        raise LoadError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f"the document stands for more than {MAX_EXPANDED:,} values once its aliases "
+                    "(&name / *name) are expanded; write the repeated parts out",
+                )
+            ]  # fmt: skip
+        )
     doc = YamlDoc(file=file, data=_plain(data))
     if node is not None:
         _walk(node, (), doc, set())
@@ -134,13 +201,4 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
 
 
 def read_yaml(path: Path | str) -> YamlDoc:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LoadError([Problem(str(path), 1, "", "file not found")]) from None
-    except UnicodeDecodeError:
-        raise LoadError([Problem(str(path), 1, "", "file is not UTF-8 text")]) from None
-    except OSError as exc:
-        raise LoadError([Problem(str(path), 1, "", f"cannot read file: {exc.strerror}")]) from None
-    return parse_yaml(text, str(path))
+    return parse_yaml(read_text_file(path), str(path))

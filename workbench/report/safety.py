@@ -80,6 +80,9 @@ def safe_url(url: object) -> str | None:
     return url
 
 
+_BARE_WWW = re.compile(r"(?i)\bwww\.")
+
+
 def md_text(text: object, *, streamlit: bool = False) -> str:
     """Escaped for Markdown inline text (one line): no link, image, HTML, emphasis or cell break.
 
@@ -91,6 +94,8 @@ def md_text(text: object, *, streamlit: bool = False) -> str:
     s = _MD_SPECIAL.sub(r"\\\1", s)
     if streamlit:
         s = _STREAMLIT_SPECIAL.sub(r"\\\1", s)
+    # GFM turns a bare `www.` into a link; a character reference keeps the dot and breaks the link.
+    s = _BARE_WWW.sub("www&#46;", s)
     return _MD_LINE_START.sub(_escape_marker, s, count=1)
 
 

@@ -159,5 +159,11 @@ class Database:
             return
         with self._lock:
             if not self._schema_ready:
-                self._run(migrate, write=True)
+                try:
+                    self._run(migrate, write=True)
+                except DBAPIError as exc:  # e.g. --db naming a file that is not a SQLite database
+                    raise StoreUnavailable(
+                        f"cannot use {self.engine.url.render_as_string(hide_password=True)} as the workshop "
+                        f"database ({first_line(exc)})"
+                    ) from None
                 self._schema_ready = True
