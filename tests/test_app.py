@@ -326,7 +326,7 @@ def test_what_if_override_is_marked_and_saved(mini_dir):
     at.selectbox(key="wi_leaf").set_value("exposure")
     at.text_input(key="wi_value").input("10")
     at.text_input(key="wi_note").input("vendor **promise**")
-    next(b for b in at.get("form_submit_button")).click().run()
+    at.button(key="wi_apply").click().run()
     assert not at.exception
     rows = ranking(at)
     assert rows[0]["name"] == "Gamma ✎"
@@ -343,8 +343,8 @@ def test_what_if_refuses_off_scale_values(mini_dir):
     at.run()
     at.selectbox(key="wi_leaf").set_value("exposure")
     at.text_input(key="wi_value").input("42")
-    next(b for b in at.get("form_submit_button")).click().run()
-    assert any("not a valid score" in e.value for e in at.error)
+    at.button(key="wi_apply").click().run()
+    assert any("the maximum is 10" in e.value for e in at.error)
     assert at.session_state["wb_overrides"] == []
 
 
@@ -600,8 +600,9 @@ def test_costs_page_crossovers_and_live_ranking_on_the_health_study(monkeypatch)
     settings = CostSettings.from_mapping(
         {"horizon": 5, "discount_rate": 0.0}, CostSettings.from_mapping(study.criteria_set.cost_settings)
     )
-    results = {p.id: tco(p.costs, settings) for p in study.providers}
-    names = {p.id: p.name.get("en") for p in study.providers}
+    priced = study.providers + study.references  # the page prices the reference models too
+    results = {p.id: tco(p.costs, settings) for p in priced}
+    names = {p.id: p.name.get("en") for p in priced}
     expected_lines = [f"{names[a]} costs less than {names[b]} at the start but more in total from year {y} on."
                       for a, b, y in crossovers(results)]  # fmt: skip
     shown = [m.value for m in at.markdown if "at the start but more in total" in m.value]

@@ -13,7 +13,7 @@ from workbench.i18n import NumberError, fmt_input, fmt_percent, parse_number, t
 from workbench.model import CriteriaSet, Criterion
 from workbench.report.safety import md_text
 from workbench.report.safety import safe_url as safe_url  # the engine's one URL check, for the pages
-from workbench.weights import MAX_WEIGHT, MIN_WEIGHT, node_shares, rebalance_locked
+from workbench.weights import MAX_WEIGHT, MIN_WEIGHT, local_shares, node_shares, rebalance_locked, set_share
 
 
 def provider_colors(provider_ids: Sequence[str]) -> dict[str, str]:
@@ -311,6 +311,50 @@ def _compact_controls(
         st.markdown(f"{indent}{name if node.is_leaf else f'**{name}**'} · {share}")
         _weight_input(st, criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
         show_number_error(f"{key_prefix}{node.id}")
+
+
+def _on_slider(
+    criteria_set: CriteriaSet,
+    key: str,
+    node_id: str,
+    get_weights: Callable[[], dict[str, float]],
+    set_weights: Callable[[dict[str, float]], None],
+) -> None:
+    """Slider callback: the group gets the share asked for, its siblings keep their proportions."""
+    weights = get_weights()
+    top = {n.id: weights.get(n.id, n.weight) for n in criteria_set.criteria}
+    set_weights({**weights, **set_share(top, node_id, st.session_state[key] / 100.0)})
+
+
+def weight_sliders(
+    criteria_set: CriteriaSet,
+    *,
+    lang: str,
+    key_prefix: str,
+    get_weights: Callable[[], dict[str, float]],
+    set_weights: Callable[[dict[str, float]], None],
+) -> None:
+    """One slider a top-level criteria group: its share of the decision in whole percent. Moving one
+    gives that group the share and the others keep their proportions (`workbench.weights.set_share`);
+    the weights inside each group do not change. `set_weights` receives every node's raw weight."""
+    nodes = criteria_set.criteria
+    shares = local_shares(nodes, get_weights())
+    fmt = "%d\u00a0%%" if lang == "fr" else "%d%%"
+    with st.container(key=f"{key_prefix}sliders"):
+        for node in nodes:
+            key = f"{key_prefix}{node.id}"
+            st.session_state[key] = int(round(shares[node.id] * 100))
+            st.slider(
+                node.name.get(lang),
+                min_value=0,
+                max_value=100,
+                step=1,
+                format=fmt,
+                key=key,
+                disabled=len(nodes) < 2,
+                on_change=_on_slider,
+                args=(criteria_set, key, node.id, get_weights, set_weights),
+            )
 
 
 def node_depths(criteria_set: CriteriaSet) -> dict[str, int]:

@@ -273,6 +273,87 @@ def compare_methods(study: Study, weights: dict[str, float] | None = None) -> di
     return {"ranks": ranks, "kendall_w": kendall_w(matrix)}
 
 
+@dataclass(frozen=True)
+class MethodProblem:
+    """Why a method cannot run on a study's data, for a menu to say so in the user's language.
+
+    `code`: "zero" (a score of 0 on `criteria`, which a product cannot take), "zero-normalized"
+    (a score that normalises to 0 on `criteria`: the worst of its column or scale) or "data"
+    (another refusal; `criteria` names the columns that alone make the method fail, if any).
+    `message` is the engine's English sentence.
+    """
+
+    method: str
+    normalization: str | None
+    code: str
+    criteria: tuple[str, ...]
+    message: str
+
+
+def method_problem(study: Study, method: str, normalization: str | None) -> MethodProblem | None:
+    """None when `method` with `normalization` scores the study's options (and reference models),
+    else what stops it. Cheap: one scoring under equal weights, then one a column on failure."""
+    together = _with_references(study)
+    w = np.full((1, len(together.leaf_ids)), 1.0 / max(len(together.leaf_ids), 1))
+    try:
+        score_batch(together, w, method, normalization)
+    except WorkbenchError as exc:
+        data = decision(together, normalization)
+        info = get_method(method)
+        blocking = [j for j in range(len(together.leaf_ids)) if not _column_runs(info, data, j)]
+        raw_zero = [j for j in blocking if np.any(together.matrix[:, j] <= 0)]
+        code = "zero" if blocking and len(raw_zero) == len(blocking) else "data"
+        if code == "data" and blocking and all(_normalizes_to_zero(data, j) for j in blocking):
+            code = "zero-normalized"
+        criteria = tuple(together.leaf_ids[j] for j in blocking)
+        return MethodProblem(method, normalization, code, criteria, str(exc))
+    return None
+
+
+def method_problems(study: Study) -> dict[str, MethodProblem]:
+    """Every registered method that cannot run on the study with its own normalisation (the one
+    `resolve_method` gives when the method is chosen), by name."""
+    out = {}
+    for name in registry():
+        problem = method_problem(study, *resolve_method(study, name, None))
+        if problem is not None:
+            out[name] = problem
+    return out
+
+
+def _with_references(study: Study) -> Study:
+    """The study with its reference models as rows (they are scored beside the options)."""
+    if not study.references:
+        return study
+    scenario = replace(study.scenario, providers=None, include_references=True)
+    return build_study(study.criteria_set, study.providers + study.references, scenario, allow_missing=True)
+
+
+def _column_runs(info: Any, data: Decision, j: int) -> bool:
+    """Whether the method prepares column j alone (which columns make it refuse the study)."""
+    one = replace(
+        data,
+        x=data.x[..., [j]],
+        criteria=(data.criteria[j],),
+        cost=data.cost[[j]],
+        lower=data.lower[[j]],
+        upper=data.upper[[j]],
+        preferences=(data.preferences[j],),
+    )
+    try:
+        info.scores(info.values(one), np.ones((1, 1)))
+    except (WorkbenchError, FloatingPointError, ValueError):
+        return False
+    return True
+
+
+def _normalizes_to_zero(data: Decision, j: int) -> bool:
+    try:
+        return bool(np.any(data.normalized()[:, j] <= 0))
+    except WorkbenchError:
+        return False
+
+
 def kendall_w(ranks: np.ndarray) -> float:
     """Kendall's coefficient of concordance W for k raters × n items (Kendall & Babington Smith 1939):
     W = 12 S / (k² (n³ − n)), S = Σ_i (R_i − R̄)²; ties are not corrected. 1 = full agreement."""

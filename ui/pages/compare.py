@@ -1,5 +1,7 @@
-"""Compare page: ranking, side-by-side evidence matrix, charts, methods side by side, must-have
-switches and what-if score overrides. Every number comes from workbench.evaluate."""
+"""Compare page: the weights of the top criteria groups beside the live ranking, the side-by-side
+evidence matrix, charts, methods side by side, must-have switches and what-if score overrides.
+Every number comes from workbench.evaluate and workbench.weights; this page only shows and collects.
+"""
 
 from __future__ import annotations
 
@@ -7,63 +9,129 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.widgets import fmt_score, md_escape, provider_colors, safe_url, show_problems
+from ui.widgets import (
+    fmt_score,
+    md_escape,
+    number_refusal,
+    provider_colors,
+    safe_url,
+    show_problems,
+    weight_sliders,
+)
 from workbench.charts import study as charts
-from workbench.evaluate import compare_methods
+from workbench.errors import WeightsError
+from workbench.evaluate import MethodProblem, compare_methods, method_problem, method_problems
 from workbench.evidence import STATUS_MARKS, source_line, status_legend
-from workbench.i18n import fmt_number, fmt_percent, t
+from workbench.i18n import NumberError, fmt_number, fmt_percent, parse_number, t
 from workbench.methods import get_method, method_label, method_names
 from workbench.model import NORMALIZATIONS, Criterion, Override
+from workbench.report.formatting import colon
 from workbench.robustness.smaa import FirstPlace
 from workbench.study import REPO_ROOT
+from workbench.weights import global_weights
 
 LOW = "⚠"
 OVERRIDDEN = "✎"
 MISSING = "∅"
+# Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
+# screens (phones) the ranking shows as one card an option instead of a table.
+PAGE_CSS = """<style>
+.st-key-ranking table {font-size: 1.3rem;}
+.st-key-ranking td, .st-key-ranking th {padding: 0.35rem 0.9rem;}
+.st-key-ranking_cards {display: none;}
+@media (max-width: 640px) {
+  .st-key-ranking {display: none;}
+  .st-key-ranking_cards {display: flex;}
+  .st-key-ranking table {font-size: 1rem;}
+}
+</style>"""
 
 lang = state.get_lang()
 st.title(t("app.compare.title", lang))
-# Static CSS only (no user text): large type for the ranking, readable on a projector.
-st.markdown(
-    "<style>.st-key-ranking table {font-size: 1.3rem;} .st-key-ranking td, .st-key-ranking th"
-    " {padding: 0.35rem 0.9rem;}</style>",
-    unsafe_allow_html=True,
-)
+st.markdown(PAGE_CSS, unsafe_allow_html=True)
 
 cs = state.current_criteria_set()
 study = state.current_study()
 names = {p.id: p.name.get(lang) for p in study.providers}
 colors = provider_colors([p.id for p in state.all_providers()])
 leaf_names = {leaf.id: leaf.name.get(lang) for leaf in study.leaves}
+SEP = colon(lang)
+
 
 # --- method --------------------------------------------------------------------------------
+def _problems() -> dict[str, MethodProblem]:
+    """The methods that cannot run on the study in force (computed once per study)."""
+    memo = st.session_state.get("_wb_method_problems")
+    if not memo or memo[0] is not study:
+        memo = (study, method_problems(study))
+        st.session_state["_wb_method_problems"] = memo
+    return memo[1]
+
+
+def _reason(problem: MethodProblem) -> str:
+    """Why a method cannot run, in the user's language, naming the criteria (never raw ids)."""
+    criteria = ", ".join(leaf_names.get(c, c) for c in problem.criteria[:5]) + (
+        " …" if len(problem.criteria) > 5 else ""
+    )
+    key = {"zero": "app.compare.problem.zero", "zero-normalized": "app.compare.problem.zero_normalized"}.get(
+        problem.code, "app.compare.problem.data" if criteria else "app.compare.problem.data_any"
+    )
+    return t(key, lang, criteria=criteria)
+
+
+problems = _problems()
 method, normalization = state.current_method()
 
 
+def _method_text(name: str) -> str:
+    label = method_label(name, lang)
+    problem = problems.get(name)
+    return t("app.compare.unavailable", lang, choice=label, reason=_reason(problem)) if problem else label
+
+
+def _norm_problem(norm: str) -> MethodProblem | None:
+    return None if norm == "default" else method_problem(study, method, norm)
+
+
 def _on_method() -> None:
-    state.set_method(st.session_state["cmp_method"], None)
+    chosen = st.session_state["cmp_method"]
+    if chosen in problems:
+        state.flash("warning", t("app.compare.choice_refused", lang, choice=method_label(chosen, lang),
+                                 reason=_reason(problems[chosen])))  # fmt: skip
+        return
+    state.set_method(chosen, None)
 
 
 def _on_norm() -> None:
     chosen = st.session_state["cmp_norm"]
+    problem = _norm_problem(chosen)
+    if problem is not None:
+        state.flash("warning", t("app.compare.choice_refused", lang, choice=t(f"norm.{chosen}", lang),
+                                 reason=_reason(problem)))  # fmt: skip
+        return
     state.set_method(st.session_state["cmp_method"], None if chosen == "default" else chosen)
+
+
+def _norm_text(norm: str) -> str:
+    if norm == "default":
+        if normalization:
+            return t("app.compare.norm_default", lang, norm=t(f"norm.{normalization}", lang))
+        return t("app.compare.norm_none", lang)
+    problem = _norm_problem(norm)
+    label = t(f"norm.{norm}", lang)
+    return t("app.compare.unavailable", lang, choice=label, reason=_reason(problem)) if problem else label
 
 
 st.session_state["cmp_method"] = method
 st.session_state["cmp_norm"] = st.session_state.get("wb_normalization") or "default"
 col_m, col_n = st.columns(2)
 col_m.selectbox(
-    t("app.compare.method", lang), method_names(), format_func=lambda m: method_label(m, lang), key="cmp_method",
-    on_change=_on_method,
-)  # fmt: skip
+    t("app.compare.method", lang), method_names(), format_func=_method_text, key="cmp_method", on_change=_on_method
+)
 col_n.selectbox(
     t("app.compare.normalization", lang),
     ["default", *NORMALIZATIONS],
-    format_func=lambda n: (
-        t("app.compare.norm_default", lang, norm=t(f"norm.{normalization}", lang))
-        if n == "default" and normalization
-        else (t("app.compare.norm_none", lang) if n == "default" else t(f"norm.{n}", lang))
-    ),
+    format_func=_norm_text,
     key="cmp_norm",
     on_change=_on_norm,
     disabled=not get_method(method).normalizable,
@@ -98,15 +166,42 @@ if other_problems:
 if missing:
     st.warning(t("app.compare.missing", lang, count=len(missing), mark=MISSING))
 
-ev = state.current_evaluation()
 
-# --- ranking ---------------------------------------------------------------------------------
-st.subheader(t("app.compare.ranking", lang))
-if not ev.higher_is_better:
-    st.caption(t("app.compare.lower_better", lang))
+def _evaluation():
+    """The evaluation in force, or None after saying why in the user's language (the page goes on:
+    the menus above and the weights beside the ranking are how the user puts it right)."""
+    ev, reason = state.try_evaluation()
+    if ev is not None:
+        return ev
+    try:
+        global_weights(cs, state.current_weights())
+    except WeightsError:
+        st.error(t("app.compare.weights_zero", lang), icon=":material/error:")
+        return None
+    problem = method_problem(study, method, normalization)
+    if problem is not None:
+        st.error(t("app.compare.method_failed", lang, choice=method_label(method, lang), reason=_reason(problem)))
+    else:
+        st.error(t("app.evaluation_failed", lang, reason=md_escape(reason)))
+    return None
 
 
-def _reason(result) -> str:
+# --- top weights beside the ranking ------------------------------------------------------------
+col_weights, col_ranking = st.columns([1, 2], gap="large")
+with col_weights:
+    st.subheader(t("app.compare.top_weights", lang))
+    st.caption(t("app.compare.top_weights_help", lang))
+    weight_sliders(
+        cs, lang=lang, key_prefix="cmp_top_", get_weights=state.current_weights, set_weights=state.set_weights
+    )
+    st.page_link("ui/pages/weights.py", label=t("app.compare.all_weights", lang), icon=":material/tune:")
+
+with col_ranking:
+    st.subheader(t("app.compare.ranking", lang))
+    ev = _evaluation()
+
+
+def _failures(result) -> str:
     return "; ".join(
         t(
             "must_have.failure",
@@ -129,39 +224,65 @@ def _first_place() -> FirstPlace:
     return memo[2]
 
 
-first_place = _first_place()
-shares = dict(zip(study.provider_ids, first_place(state.current_weights()).tolist(), strict=True))
-any_failed = any(r.failed_must_haves for r in ev.results)
-header = [t("col.rank", lang), t("col.provider", lang), t("col.score", lang), t("app.compare.first", lang)]
-header += [t("col.eligible", lang)] + ([t("col.failed", lang)] if any_failed else [])
-lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-for r in ev.results:
-    marks = (f" {OVERRIDDEN}" if r.overridden else "") + (f" {MISSING}" if r.missing else "")
-    name = md_escape(r.name)
-    name = f"**{name}**" if r.rank == 1 and r.eligible else name
-    eligible = t("app.yes", lang) if r.eligible else "✗ " + t("app.no", lang)
-    failed = f" {md_escape(_reason(r))} |" if any_failed else ""
-    first = fmt_percent(shares[r.id], lang, 0)
-    lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {first} | {eligible} |{failed}")
-with st.container(key="ranking"):
-    st.markdown("\n".join(lines))
-st.caption(
-    t(
-        "app.compare.method_used",
-        lang,
-        method=method_label(ev.method, lang),
-        norm=t(f"norm.{ev.normalization}", lang) if ev.normalization else "—",
-    )  # fmt: skip
-    + " · "
-    + t("app.compare.first_help", lang, samples=fmt_number(first_place.samples, lang, 0))
-)
-if ev.references:
-    st.markdown(f"**{t('app.compare.references', lang)}**")
-    st.caption(t("app.compare.references_help", lang))
-    ref_lines = [f"| {t('col.provider', lang)} | {t('col.score', lang)} |", "|---|---|"]
-    ref_lines += [f"| {md_escape(r.name)} | {fmt_number(r.score, lang, 3)} |" for r in ev.references]
-    with st.container(key="references"):
-        st.markdown("\n".join(ref_lines))
+def _ranking_table(shares: dict[str, float]) -> None:
+    """The ranking as a table (wide screens)."""
+    any_failed = any(r.failed_must_haves for r in ev.results)
+    header = [t("col.rank", lang), t("col.provider", lang), t("col.score", lang), t("app.compare.first", lang)]
+    header += [t("col.eligible", lang)] + ([t("col.failed", lang)] if any_failed else [])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in ev.results:
+        marks = (f" {OVERRIDDEN}" if r.overridden else "") + (f" {MISSING}" if r.missing else "")
+        name = md_escape(r.name)
+        name = f"**{name}**" if r.rank == 1 and r.eligible else name
+        eligible = t("app.yes", lang) if r.eligible else "✗ " + t("app.no", lang)
+        failed = f" {md_escape(_failures(r))} |" if any_failed else ""
+        first = fmt_percent(shares[r.id], lang, 0)
+        lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {first} | {eligible} |{failed}")
+    with st.container(key="ranking"):
+        st.markdown("\n".join(lines))
+
+
+def _ranking_cards(shares: dict[str, float]) -> None:
+    """The ranking as one card an option (narrow screens; PAGE_CSS shows one or the other)."""
+    with st.container(key="ranking_cards"):
+        for r in ev.results:
+            marks = (f" {OVERRIDDEN}" if r.overridden else "") + (f" {MISSING}" if r.missing else "")
+            eligible = t("app.compare.card.eligible" if r.eligible else "app.compare.card.not_eligible", lang)
+            lines = [
+                f"**{r.rank}. {md_escape(r.name)}**{marks}",
+                f"{t('col.score', lang)}{SEP}**{fmt_number(r.score, lang, 3)}** · "
+                + t("app.compare.card.first", lang, share=fmt_percent(shares[r.id], lang, 0)),
+                eligible + (f"{SEP}{md_escape(_failures(r))}" if r.failed_must_haves else ""),
+            ]
+            with st.container(border=True, key=f"card_{r.id}"):
+                st.markdown("  \n".join(lines))
+
+
+if ev is not None:
+    with col_ranking:
+        if not ev.higher_is_better:
+            st.caption(t("app.compare.lower_better", lang))
+        first_place = _first_place()
+        shares = dict(zip(study.provider_ids, first_place(state.current_weights()).tolist(), strict=True))
+        _ranking_table(shares)
+        _ranking_cards(shares)
+        st.caption(
+            t(
+                "app.compare.method_used",
+                lang,
+                method=method_label(ev.method, lang),
+                norm=t(f"norm.{ev.normalization}", lang) if ev.normalization else "—",
+            )  # fmt: skip
+            + " · "
+            + t("app.compare.first_help", lang, samples=fmt_number(first_place.samples, lang, 0))
+        )
+        if ev.references:
+            st.markdown(f"**{t('app.compare.references', lang)}**")
+            st.caption(t("app.compare.references_help", lang))
+            ref_lines = [f"| {t('col.provider', lang)} | {t('col.score', lang)} |", "|---|---|"]
+            ref_lines += [f"| {md_escape(r.name)} | {fmt_number(r.score, lang, 3)} |" for r in ev.references]
+            with st.container(key="references"):
+                st.markdown("\n".join(ref_lines))
 
 # --- matrix ----------------------------------------------------------------------------------
 st.subheader(t("app.compare.matrix", lang))
@@ -197,7 +318,8 @@ matrix = pd.DataFrame(
     {names[p.id]: [_cell(leaf, i, j) for j, leaf in enumerate(study.leaves)] for i, p in enumerate(study.providers)},
     index=[f"{leaf_names[leaf.id]} {'↓' if leaf.direction == 'cost' else '↑'}" for leaf in study.leaves],
 )
-st.dataframe(matrix, width="stretch", height=min(38 * (len(study.leaves) + 1), 900))
+with st.container(key="score_matrix"):
+    st.dataframe(matrix, width="stretch", height=min(38 * (len(study.leaves) + 1), 900))
 st.caption(t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING, statuses=status_legend(lang)))
 
 with st.expander(t("app.compare.evidence", lang)):
@@ -239,80 +361,122 @@ with st.expander(t("app.compare.evidence", lang)):
     )
 
 # --- charts ----------------------------------------------------------------------------------
-tab_contrib, tab_heat, tab_profile, tab_methods = st.tabs(
-    [
-        t("app.compare.tab.contributions", lang),
-        t("app.compare.tab.heatmap", lang),
-        t("app.compare.tab.profile", lang),
-        t("app.compare.tab.methods", lang),
-    ]  # fmt: skip
-)
-with tab_contrib:
-    st.altair_chart(charts.contributions_chart(ev, study, lang, colors), width="stretch")
-with tab_heat:
-    st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
-with tab_profile:
-    pid = st.selectbox(t("col.provider", lang), study.provider_ids, format_func=names.get, key="cmp_profile")
-    st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")
-    st.caption(t("app.compare.profile_help", lang))
-with tab_methods:
-    comparison = compare_methods(study, state.current_weights())
-    st.metric(t("app.compare.kendall", lang), fmt_number(comparison["kendall_w"], lang, 2))
-    st.caption(t("app.compare.kendall_help", lang))
-    table = pd.DataFrame(
-        {
-            method_label(m, lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
-            for m in comparison["ranks"]
-        },
-        index=[names[pid] for pid in study.provider_ids],
+if ev is not None:
+    tab_contrib, tab_heat, tab_profile, tab_methods = st.tabs(
+        [
+            t("app.compare.tab.contributions", lang),
+            t("app.compare.tab.heatmap", lang),
+            t("app.compare.tab.profile", lang),
+            t("app.compare.tab.methods", lang),
+        ]  # fmt: skip
     )
-    st.dataframe(table, width="stretch")
-    skipped = [m for m in method_names() if m not in comparison["ranks"]]
-    if skipped:
-        st.caption(t("app.compare.methods_skipped", lang, methods=", ".join(method_label(m, lang) for m in skipped)))
-    st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
+    with tab_contrib:
+        st.altair_chart(charts.contributions_chart(ev, study, lang, colors), width="stretch")
+    with tab_heat:
+        st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
+    with tab_profile:
+        pid = st.selectbox(t("col.provider", lang), study.provider_ids, format_func=names.get, key="cmp_profile")
+        st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")
+        st.caption(t("app.compare.profile_help", lang))
+    with tab_methods:
+        comparison = compare_methods(study, state.current_weights())
+        st.metric(t("app.compare.kendall", lang), fmt_number(comparison["kendall_w"], lang, 2))
+        st.caption(t("app.compare.kendall_help", lang))
+        table = pd.DataFrame(
+            {
+                method_label(m, lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
+                for m in comparison["ranks"]
+            },
+            index=[names[pid] for pid in study.provider_ids],
+        )
+        st.dataframe(table, width="stretch")
+        skipped = [m for m in method_names() if m not in comparison["ranks"]]
+        if skipped:
+            st.caption(
+                t("app.compare.methods_skipped", lang, methods=", ".join(method_label(m, lang) for m in skipped))
+            )
+        st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
 
 # --- what-if ---------------------------------------------------------------------------------
 st.subheader(t("app.compare.whatif", lang))
 st.caption(t("app.compare.whatif_help", lang))
-with st.form("whatif", clear_on_submit=True, border=True):
-    cols = st.columns([2, 3, 1.5, 3])
+originals = {p.id: p for p in state.all_providers()}
+
+
+def _original(provider_id: str, leaf_id: str) -> float | None:
+    """The option's own score on a leaf (before any what-if), None when its profile has none."""
+    provider = originals.get(provider_id)
+    score = provider.scores.get(leaf_id) if provider else None
+    return score.value if score else None
+
+
+def _score_text(leaf: Criterion, value: float | None) -> str:
+    label = leaf.scale.label_of(value, lang) if (leaf.scale and value is not None) else None
+    return fmt_score(value, lang) + (f" ({label})" if label else "")
+
+
+def _apply_whatif() -> None:
+    """Button callback: check the new score; on a refusal say why and keep every field as typed."""
+    provider_id, leaf_id = st.session_state["wi_provider"], st.session_state["wi_leaf"]
+    leaf = study.leaves[study.leaf_ids.index(leaf_id)]
+    if leaf.scale.ordinal:
+        value = float(st.session_state["wi_level"])
+    else:
+        field = f"{names[provider_id]} · {leaf_names[leaf_id]}"
+        try:
+            value = parse_number(st.session_state.get("wi_value", ""), lang, low=leaf.scale.min, high=leaf.scale.max)
+        except NumberError as error:
+            st.session_state["wi_error"] = number_refusal(error, field, lang)
+            return
+    state.add_override(Override(provider_id, leaf_id, value, (st.session_state.get("wi_note") or "").strip()))
+    st.session_state["wi_value"] = st.session_state["wi_note"] = ""
+
+
+with st.container(border=True, key="whatif"):
+    cols = st.columns(2)
     w_provider = cols[0].selectbox(
         t("col.provider", lang), study.provider_ids, format_func=names.get, key="wi_provider"
     )
     w_leaf = cols[1].selectbox(t("col.criterion", lang), study.leaf_ids, format_func=leaf_names.get, key="wi_leaf")
-    w_value = cols[2].text_input(t("app.compare.whatif_value", lang), key="wi_value")
-    w_note = cols[3].text_input(t("app.compare.whatif_note", lang), key="wi_note", max_chars=500)
-    submitted = st.form_submit_button(t("app.compare.whatif_add", lang))
-if submitted:
     leaf = study.leaves[study.leaf_ids.index(w_leaf)]
-    raw = w_value.strip().replace(",", ".")
-    try:
-        number: float | str = float(raw)
-    except ValueError:
-        number = w_value.strip()
-    value = leaf.scale.value_of(number) if leaf.scale else None
-    if value is None or not leaf.scale.min <= value <= leaf.scale.max:
-        st.error(
-            t(
-                "app.compare.whatif_bad",
-                lang,
-                value=w_value,
-                criterion=leaf_names[w_leaf],
-                low=fmt_score(leaf.scale.min, lang),
-                high=fmt_score(leaf.scale.max, lang),
-            )  # fmt: skip
+    current = float(study.matrix[study.provider_ids.index(w_provider), study.leaf_ids.index(w_leaf)])
+    scale = leaf.scale
+    if scale.ordinal:
+        levels = " · ".join(f"{fmt_score(lv.value, lang)} = {md_escape(lv.label.get(lang))}" for lv in scale.levels)
+        st.caption(t("app.compare.whatif_levels", lang, value=md_escape(_score_text(leaf, current)), levels=levels))
+    else:
+        unit = f" {md_escape(scale.unit)}" if scale.unit else ""
+        st.caption(t("app.compare.whatif_range", lang, value=fmt_score(current, lang), unit=unit,
+                     low=fmt_score(scale.min, lang), high=fmt_score(scale.max, lang)))  # fmt: skip
+    cols = st.columns([1.5, 3])
+    if scale.ordinal:
+        cols[0].selectbox(
+            t("app.compare.whatif_value", lang),
+            [lv.value for lv in scale.levels],
+            format_func=lambda v: _score_text(leaf, v),
+            key="wi_level",
         )
     else:
-        state.add_override(Override(w_provider, w_leaf, value, w_note.strip()))
-        st.rerun()
+        cols[0].text_input(
+            t("app.compare.whatif_value", lang),
+            key="wi_value",
+            placeholder=f"{fmt_score(scale.min, lang)} – {fmt_score(scale.max, lang)}",
+        )
+    cols[1].text_input(t("app.compare.whatif_note", lang), key="wi_note", max_chars=500)
+    st.button(t("app.compare.whatif_add", lang), key="wi_apply", on_click=_apply_whatif, type="primary")
+    error = st.session_state.pop("wi_error", None)
+    if error:
+        st.error(error, icon=":material/error:")
 
-overrides = st.session_state.get("wb_overrides") or []
-for o in overrides:
+for o in st.session_state.get("wb_overrides") or []:
+    o_leaf = next((lf for lf in study.leaves if lf.id == o.criterion), None)
+    before = _score_text(o_leaf, _original(o.provider, o.criterion)) if o_leaf else "—"
+    after = _score_text(o_leaf, o.value) if o_leaf else fmt_score(o.value, lang)
     cols = st.columns([6, 1])
     cols[0].markdown(
-        f"{OVERRIDDEN} **{md_escape(names.get(o.provider, o.provider))}** · {md_escape(leaf_names.get(o.criterion, o.criterion))}"
-        f" → {fmt_score(o.value, lang)}" + (f" — {md_escape(o.note)}" if o.note else "")
+        f"{OVERRIDDEN} **{md_escape(names.get(o.provider, o.provider))}** · "
+        f"{md_escape(leaf_names.get(o.criterion, o.criterion))}{SEP}{md_escape(before)} → **{md_escape(after)}**"
+        + (f" — {md_escape(o.note)}" if o.note else "")
     )
     cols[1].button(
         t("app.compare.whatif_remove", lang), key=f"wi_rm_{o.provider}_{o.criterion}",

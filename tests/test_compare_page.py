@@ -1,0 +1,209 @@
+"""Compare page (AppTest on copies of the mini study): methods that cannot run are marked and
+refused in the user's language without losing the page, group weights beside the ranking re-rank
+it at once, the ranking also comes as cards (phones), and the what-if form keeps what was typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_app import app, expected_order, make_study_dir, page, ranking
+
+from workbench.evaluate import evaluate, method_problems
+from workbench.study import load_study
+from workbench.weights import set_share
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def mini_dir(tmp_path, monkeypatch) -> Path:
+    crit = make_study_dir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(crit))
+    return crit
+
+
+@pytest.fixture
+def zero_dir(tmp_path, monkeypatch) -> Path:
+    """The mini study with Gamma's residency at 'abroad' (0): the weighted product cannot run."""
+    crit = make_study_dir(tmp_path)
+    gamma = tmp_path / "providers" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8").replace("residency: canada", "residency: abroad"), "utf-8")
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(crit))
+    return crit
+
+
+def texts(at) -> list[str]:
+    return [e.value for kind in ("error", "warning", "caption", "markdown") for e in getattr(at, kind)]
+
+
+# --- the engine says which methods can run -------------------------------------------------------
+
+
+def test_method_problems_name_the_criteria(zero_dir):
+    problems = method_problems(load_study(zero_dir / "mini.yaml"))
+    assert list(problems) == ["weighted-product"]
+    problem = problems["weighted-product"]
+    assert (problem.code, problem.criteria, problem.normalization) == ("zero", ("residency",), "sum")
+    assert method_problems(load_study(Path(__file__).parent / "fixtures" / "mini" / "criteria.yaml")) == {}
+
+
+def test_set_share_keeps_the_others_proportions():
+    assert set_share({"a": 2, "b": 1, "c": 1}, "a", 0.8) == {"a": 80.0, "b": 10.0, "c": 10.0}
+    assert set_share({"a": 2, "b": 3, "c": 1}, "c", 0.4) == {"a": 24.0, "b": 36.0, "c": 40.0}
+    assert set_share({"a": 0, "b": 0}, "a", 0.3) == {"a": 30.0, "b": 70.0}  # all zero: equal parts of the rest
+    assert set_share({"a": 1, "b": 1}, "a", 1.5) == {"a": 100.0, "b": 0.0}  # capped at the whole
+
+
+# --- methods that cannot run -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("fr", f"Produit pondéré — impossible{NBSP}: des notes valent 0 (Résidence)"),
+        ("en", "Weighted product — unavailable: some scores are 0 (Residency)"),
+    ],
+)
+def test_a_method_that_cannot_run_is_marked_and_refused(zero_dir, lang, label):
+    at = app(lang)
+    at.run()
+    menu = at.selectbox(key="cmp_method")
+    assert label in menu.options
+    before = [r["name"] for r in ranking(at)]
+    menu.set_value("weighted-product").run()
+    assert not at.exception
+    assert at.session_state["wb_method"] is None  # the method in force did not change
+    assert [r["name"] for r in ranking(at)] == before
+    [warning] = [w.value for w in at.warning]
+    assert label.split(" — ")[0] in warning and ("Résidence" if lang == "fr" else "Residency") in warning
+    assert "weighted" not in warning.lower() or lang == "en"  # no English in French
+    assert "residency" not in warning  # no raw ids
+
+
+def test_a_normalisation_that_cannot_run_is_marked(zero_dir):
+    at = app("fr")
+    at.run()
+    options = at.selectbox(key="cmp_norm").options
+    assert f"Somme — impossible{NBSP}: des notes valent 0 (Résidence)" in options
+    at.selectbox(key="cmp_norm").set_value("sum").run()
+    assert not at.exception and at.session_state["wb_normalization"] is None
+
+
+def test_a_method_in_force_that_cannot_run_keeps_the_page(zero_dir):
+    at = app("fr")
+    at.session_state["wb_method"] = "weighted-product"  # as a scenario or a link may set it
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Comparaison"
+    [error] = [e.value for e in at.error]
+    assert error == (
+        f"Produit pondéré ne peut pas classer ces options{NBSP}: des notes valent 0 (Résidence). "
+        "Choisissez une autre méthode ci-dessus."
+    )
+    # The page goes on: menus, group weights, the score matrix and the what-if form.
+    assert at.selectbox(key="cmp_method") and at.slider(key="cmp_top_cost")
+    assert any("Alpha" in d.value.columns for d in at.dataframe)
+    at.selectbox(key="cmp_method").set_value("topsis").run()
+    assert not at.error and [r["name"] for r in ranking(at)]
+
+
+def test_all_zero_weights_say_so_and_keep_the_sliders(mini_dir):
+    at = app("en")
+    at.session_state["wb_weights"] = {"legal": 0.0, "exposure": 3.0, "residency": 1.0, "cost": 0.0}
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Every weight is zero: no ranking is possible. Give at least one criteria group a weight."
+    ]
+    assert [s.value for s in at.slider] == [0, 0]
+    at.slider(key="cmp_top_cost").set_value(30).run()
+    assert not at.error
+    assert at.session_state["wb_weights"]["cost"] == 30 and at.session_state["wb_weights"]["legal"] == 70
+    assert [r["name"] for r in ranking(at)] == expected_order(mini_dir, {"legal": 70, "cost": 30}, lang="en")
+
+
+# --- one screen for weights -----------------------------------------------------------------------
+
+
+def test_group_sliders_beside_the_ranking_rerank_it(mini_dir):
+    at = app("en")
+    at.run()
+    assert [(s.label, s.value) for s in at.slider] == [("Legal", 67), ("Cost", 33)]  # 2 : 1
+    assert [r["name"] for r in ranking(at)] == ["Alpha", "Gamma", "Beta"]
+    at.slider(key="cmp_top_cost").set_value(80).run()
+    assert not at.exception
+    weights = at.session_state["wb_weights"]
+    assert (weights["legal"], weights["cost"]) == (20.0, 80.0)
+    assert (weights["exposure"], weights["residency"]) == (3.0, 1.0)  # inside the group: unchanged
+    ev = evaluate(load_study(mini_dir / "mini.yaml"), weights=weights, lang="en")
+    rows = ranking(at)
+    assert [r["name"] for r in rows] == [r.name for r in ev.results] == ["Gamma", "Alpha", "Beta"]
+    assert [float(r["score"]) for r in rows] == pytest.approx([r.score for r in ev.results], abs=6e-4)
+    assert [s.value for s in at.slider] == [20, 80]
+    page(at, "weights")  # the detailed page shows the same weights
+    assert at.text_input(key="w_cost").value == "80" and at.text_input(key="w_legal").value == "20"
+
+
+def test_ranking_cards_carry_rank_name_score_share_and_eligibility(mini_dir):
+    at = app("fr")
+    at.run()
+    cards = [m.value for m in at.markdown if m.value.startswith("**") and "1re place dans" in m.value]
+    assert len(cards) == 3
+    assert cards[0].startswith("**1. Alpha**") and f"Score{NBSP}: **0,700**" in cards[0]
+    assert "✓ admissible" in cards[0]
+    assert cards[2].startswith("**3. Bêta**") and "✗ non admissible" in cards[2] and "Exposition" in cards[2]
+
+
+# --- what-if ----------------------------------------------------------------------------------------
+
+
+def test_whatif_shows_the_current_score_and_range_before_typing(mini_dir):
+    at = app("fr")
+    at.run()
+    at.selectbox(key="wi_provider").set_value("gamma").run()
+    assert f"Note actuelle{NBSP}: **5** points · valeurs possibles{NBSP}: de 0 à 10 points" in texts(at)
+    assert at.text_input(key="wi_value").placeholder == "0 – 10"
+    at.selectbox(key="wi_leaf").set_value("residency").run()
+    assert any(s.startswith(f"Note actuelle{NBSP}: **1 (canada)** · niveaux") for s in texts(at))
+    assert at.selectbox(key="wi_level").options == ["0 (abroad)", "1 (canada)", "2 (quebec)"]
+
+
+def test_an_invalid_whatif_keeps_option_criterion_and_text(mini_dir):
+    at = app("fr")
+    at.run()
+    at.selectbox(key="wi_provider").set_value("gamma")
+    at.selectbox(key="wi_leaf").set_value("exposure")
+    at.text_input(key="wi_value").input("12,5")
+    at.button(key="wi_apply").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error == f"Gamma · Exposition{NBSP}: « 12,5 » est refusé{NBSP}: le maximum est 10."
+    assert at.selectbox(key="wi_provider").value == "gamma"
+    assert at.selectbox(key="wi_leaf").value == "exposure"
+    assert at.text_input(key="wi_value").value == "12,5"
+    assert not at.session_state["wb_overrides"]
+    at.text_input(key="wi_value").input("6.5")  # a French user typing a point is refused, not read as 65
+    at.button(key="wi_apply").click().run()
+    assert "virgule" in at.error[0].value and not at.session_state["wb_overrides"]
+
+
+def test_overrides_list_shows_original_and_new(mini_dir):
+    at = app("fr")
+    at.run()
+    at.selectbox(key="wi_provider").set_value("alpha")
+    at.selectbox(key="wi_leaf").set_value("exposure")
+    at.text_input(key="wi_value").input("6,5")
+    at.text_input(key="wi_note").input("note <b>")
+    at.button(key="wi_apply").click().run()
+    assert not at.error
+    [o] = at.session_state["wb_overrides"]
+    assert (o.provider, o.criterion, o.value, o.note) == ("alpha", "exposure", 6.5, "note <b>")
+    assert at.text_input(key="wi_value").value == ""  # cleared for the next one
+    assert at.selectbox(key="wi_provider").value == "alpha"
+    line = next(m.value for m in at.markdown if m.value.startswith("✎ **Alpha**"))
+    assert line == f"✎ **Alpha** · Exposition{NBSP}: 8 → **6,5** — note &lt;b&gt;"  # escaped: stays text
+    at.selectbox(key="wi_leaf").set_value("residency").run()
+    at.selectbox(key="wi_level").set_value(0.0)
+    at.button(key="wi_apply").click().run()
+    assert any("2 (quebec) → **0 (abroad)**" in m.value for m in at.markdown)
