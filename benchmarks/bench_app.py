@@ -112,7 +112,7 @@ def main() -> None:
     time_compare_page(None)  # warm the imports once so the first figures are comparable
     if HEALTH.is_file():
         first, median, worst = time_compare_page(None)
-        rows.append(("Compare page, shipped health study (9 × 26)", first, median, worst, 0.300))
+        rows.append(("Compare page, shipped health study (7 × 17)", first, median, worst, 0.300))
     with tempfile.TemporaryDirectory() as tmp:
         crit = generate_study(Path(tmp))
         first, median, worst = time_compare_page(crit)

@@ -106,10 +106,10 @@ def main() -> None:
     if HEALTH.is_file():
         health = load_study(HEALTH)
         rows.append(
-            row("page analysis (SMAA + thresholds + LP), health 9×24, 10k", best_of(lambda: analyse(health)), 0.2)
+            row("page analysis (SMAA + thresholds + LP), health 7×17, 10k", best_of(lambda: analyse(health)), 0.2)
         )
         for method in ("weighted-sum", "topsis", "promethee-ii"):
-            rows.append(row(f"SMAA {method}, triangular scores, health 9×24, 10k",
+            rows.append(row(f"SMAA {method}, triangular scores, health 7×17, 10k",
                             best_of(lambda method=method: smaa(health, method=method, scores_model="triangular")), None))  # fmt: skip
     print(f"load average before the table: {os.getloadavg()[0]:.2f} (2 cores)")
     header = ["case", "ours", "target", "peak memory", "pymcdm loop", "speed-up", "meets target"]

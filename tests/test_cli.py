@@ -185,7 +185,7 @@ def test_tco_discounting(cli):
 
 def test_validate_checks_scenario_ids_against_their_set(cli, tmp_path):
     scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"criteria: {HEALTH}\nproviders: [azure, quebec-open-source-stack]\nweights: {{costs: 3}}\n")
+    scenario.write_text(f"criteria: {HEALTH}\nproviders: [azure, azure-open-source]\nweights: {{costs: 3}}\n")
     out = cli("validate", str(scenario))
     assert out.code == 1
     assert out.out.splitlines() == [
@@ -201,9 +201,9 @@ def test_shipped_scenarios_validate_and_evaluate(cli):
     )
     data = json.loads(out.out)
     assert data["method"] == "topsis" and data["normalization"] == "vector"
-    assert len(data["results"]) == 6
-    oss = next(r for r in data["results"] if r["id"] == "quebec-open-source-stack")
-    assert oss["overridden"] == ["maturity-adoption"]
+    assert len(data["results"]) == 7  # the 7 host x stack options the scenario lists
+    oss = next(r for r in data["results"] if r["id"] == "quebec-public-datacentre-open-source")
+    assert oss["overridden"] == ["delivery-risk"]
 
 
 def test_help_lists_every_command_the_readme_shows(cli):
