@@ -77,6 +77,8 @@ def mutate_text(text: str, rnd: random.Random) -> str:
 
 def _paths(data: Any, path: tuple = ()) -> list[tuple]:
     out = [path]
+    if len(path) > 30:  # an earlier edit of the same document may have nested it deeply
+        return out
     if isinstance(data, dict):
         for k, v in data.items():
             out.extend(_paths(v, path + (k,)))
