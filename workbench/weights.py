@@ -232,3 +232,93 @@ def ahp(ids: Sequence[str], matrix: Sequence[Sequence[float]], ri_table: str = D
         ri=float(ri),
         ri_table=ri_table,
     )
+
+
+# --- guided weighting: the AHP questionnaire and swing levels ------------------------------------
+
+# Saaty's (1980) verbal scale: equally, moderately, strongly, very strongly, extremely important.
+VERBAL_SCALE: tuple[int, ...] = (1, 3, 5, 7, 9)
+
+
+def verbal_value(step: int) -> float:
+    """The judgement a_ij of a verbal answer: step 0 = equal, 1..4 = the row criterion moderately ..
+    extremely more important (3, 5, 7, 9), -1..-4 = the column criterion (1/3 .. 1/9)."""
+    if not -len(VERBAL_SCALE) < step < len(VERBAL_SCALE):
+        raise ValueError(f"a verbal step is between -4 and 4, not {step}")
+    value = float(VERBAL_SCALE[abs(step)])
+    return value if step >= 0 else 1.0 / value
+
+
+def verbal_step(value: float) -> int:
+    """The verbal answer nearest to a judgement on a log scale (inverse of `verbal_value`)."""
+    steps = range(-len(VERBAL_SCALE) + 1, len(VERBAL_SCALE))
+    return min(steps, key=lambda s: abs(np.log(verbal_value(s)) - np.log(value)))
+
+
+def judgement_pairs(n: int) -> list[tuple[int, int]]:
+    """The n(n-1)/2 questions of a questionnaire, (i, j) with i < j, row by row."""
+    return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+
+def pairwise_matrix(n: int, judgements: Mapping[tuple[int, int], float]) -> np.ndarray:
+    """The reciprocal matrix of answered judgements a_ij (i < j); unanswered pairs count as equal."""
+    a = np.ones((n, n))
+    for (i, j), value in judgements.items():
+        if not (0 <= i < j < n) or not (np.isfinite(value) and value > 0):
+            raise ValueError(f"judgement ({i}, {j}) = {value!r}: pairs are i < j < {n}, values > 0")
+        a[i, j], a[j, i] = value, 1.0 / value
+    return a
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """The judgement that fits the others least: a_ij as given, and w_i / w_j, the value the
+    priorities derived from all the answers imply for it."""
+
+    i: int
+    j: int
+    given: float
+    implied: float
+
+    @property
+    def factor(self) -> float:
+        """How many times too strong (> 1) or too weak (< 1) the given judgement is."""
+        return self.given / self.implied
+
+
+def most_inconsistent(matrix: Sequence[Sequence[float]], weights: Sequence[float]) -> Inconsistency | None:
+    """The judgement with the largest error ε_ij = a_ij w_j / w_i, i.e. the farthest from 1 on a log
+    scale (Saaty 2003, EJOR 145:85-91: revise the judgement with the largest ε_ij first). None for
+    fewer than 3 criteria, where any set of answers is consistent."""
+    a = np.asarray(matrix, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    check_pairwise(a)
+    n = a.shape[0]
+    if n < 3:
+        return None
+    error = np.abs(np.log(a * w[None, :] / w[:, None]))
+    upper = np.triu(error, k=1)
+    i, j = (int(k) for k in np.unravel_index(np.argmax(upper), upper.shape))
+    return Inconsistency(i=i, j=j, given=float(a[i, j]), implied=float(w[i] / w[j]))
+
+
+@dataclass(frozen=True)
+class Swing:
+    """A leaf's swing in the study: its worst and best values among the options (by direction)."""
+
+    criterion: str
+    worst: float
+    best: float
+
+
+def observed_swings(leaves: Sequence[Criterion], matrix: np.ndarray) -> dict[str, Swing]:
+    """Worst -> best value of each leaf among the options (rows of `matrix`, one column a leaf):
+    the swing a person weighs is between levels the options actually reach, not the scale's ends."""
+    x = np.asarray(matrix, dtype=float)
+    out = {}
+    for j, leaf in enumerate(leaves):
+        column = x[:, j] if x.size else np.array([np.nan])
+        low, high = float(np.nanmin(column)), float(np.nanmax(column))
+        worst, best = (high, low) if leaf.direction == "cost" else (low, high)
+        out[leaf.id] = Swing(leaf.id, worst, best)
+    return out

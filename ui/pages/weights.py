@@ -3,20 +3,32 @@ centroid, swing and AHP helpers that fill one group's weights (all computed by w
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.widgets import weight_controls
+from ui.widgets import fmt_score, md_escape, weight_controls
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
-from workbench.weights import CR_THRESHOLD, ahp, reciprocal_matrix, roc_weights, swing_weights
+from workbench.report.formatting import colon
+from workbench.weights import (
+    CR_THRESHOLD,
+    VERBAL_SCALE,
+    ahp,
+    judgement_pairs,
+    most_inconsistent,
+    observed_swings,
+    pairwise_matrix,
+    roc_weights,
+    swing_weights,
+    verbal_step,
+    verbal_value,
+)
 
 SCALE = 100.0  # helper weights (shares summing to 1) become points out of 100
-AHP_KEY = "ahp_matrix"
 
 lang = state.get_lang()
+SEP = colon(lang)
 cs = state.current_criteria_set()
 st.title(t("app.weights.title", lang))
 st.caption(t("app.weights.intro", lang))
@@ -96,57 +108,193 @@ with tab_roc:
     else:
         st.info(t("app.weights.roc.incomplete", lang, missing=len(ids) - len(order)))
 
-with tab_swing:
+
+def _leaves_under(node: Criterion) -> list[Criterion]:
+    return [node] if node.is_leaf else [leaf for child in node.children for leaf in _leaves_under(child)]
+
+
+def _level(leaf: Criterion, value: float) -> str:
+    """A level of a leaf as a person reads it: the scale's label, or the number with its unit."""
+    scale = leaf.scale
+    label = scale.label_of(value, lang) if scale else None
+    if label:
+        return label
+    return fmt_score(value, lang) + (f" {scale.unit}" if scale and scale.unit else "")
+
+
+def _anchor(leaf: Criterion, value: float) -> str | None:
+    """The scale's description of exactly this value, when it has one."""
+    scale = leaf.scale
+    return next((a.label.get(lang) for a in (scale.anchors if scale else ()) if a.value == value), None)
+
+
+def _swing_text(node: Criterion, swings: dict) -> str:
+    """'2 points → 8 points' for a leaf; each leaf's swing for a group."""
+    parts = [
+        (f"{names[leaf.id]} " if not node.is_leaf else "")
+        + f"{_level(leaf, swings[leaf.id].worst)} → {_level(leaf, swings[leaf.id].best)}"
+        for leaf in _leaves_under(node)
+        if leaf.id in swings
+    ]
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def _swing_tab() -> None:
+    """Swing weighting on the levels the options really reach: pick the swing worth most (100),
+    then rate the others against it."""
     st.caption(t("app.weights.swing.help", lang))
     children = _group_picker("swing_group")
-    points = {}
+    if not state.selected_provider_ids():
+        st.info(t("app.study.none_selected", lang))
+        return
+    study = state.current_study()
+    swings = observed_swings(study.leaves, study.matrix)
+    by_id = {c.id: c for c in children}
+    group = "-".join(by_id)
+    top = st.radio(
+        t("app.weights.swing.first", lang),
+        options=list(by_id),
+        format_func=lambda c: f"{names[c]}{SEP}{_swing_text(by_id[c], swings)}",
+        index=None,
+        key=f"swing_top_{group}",
+    )
+    if top is None:
+        st.info(t("app.weights.swing.pick_first", lang))
+        return
+    points = {top: 100.0}
     for child in children:
-        points[child.id] = st.slider(names[child.id], 0, 100, 100, key=f"swing_{child.id}")
+        if child.id == top:
+            continue
+        key = f"swing_{group}_{child.id}"
+        st.session_state.setdefault(key, 50)
+        points[child.id] = st.slider(
+            t("app.weights.swing.rate", lang, name=names[child.id], top=names[top]), 0, 100, key=key,
+            help=t("app.weights.swing.levels", lang, levels=_swing_text(child, swings)),
+        )  # fmt: skip
+        st.caption(_swing_text(child, swings))
     try:
         shares = swing_weights(points)
     except ValueError:
         st.error(t("app.weights.swing.zero", lang))
-    else:
-        st.caption(" · ".join(f"{names[k]} {fmt_percent(v, lang, 1)}" for k, v in shares.items()))
-        st.button(t("app.weights.apply", lang), key="swing_apply", on_click=_apply, args=(shares,))
+        return
+    st.caption(" · ".join(f"{names[k]} {fmt_percent(v, lang, 1)}" for k, v in shares.items()))
+    st.button(t("app.weights.apply", lang), key="swing_apply", on_click=_apply, args=(shares,))
 
-with tab_ahp:
+
+with tab_swing:
+    _swing_tab()
+
+# The questionnaire's answers: verbal steps -4..4 (workbench.weights.verbal_value), by pair index.
+DEGREES = (
+    "",
+    "app.weights.ahp.moderately",
+    "app.weights.ahp.strongly",
+    "app.weights.ahp.very_strongly",
+    "app.weights.ahp.extremely",
+)
+
+
+def _verbal(step: int, x: str, y: str) -> str:
+    """'« X » est fortement plus important que « Y »' for a verbal step (negative: Y over X)."""
+    if step == 0:
+        return t("app.weights.ahp.equal", lang, x=x, y=y)
+    first, second = (x, y) if step > 0 else (y, x)
+    return t("app.weights.ahp.more", lang, x=first, y=second, degree=t(DEGREES[abs(step)], lang))
+
+
+def _reciprocal(step: int, x: str, y: str) -> str:
+    """The same judgement read the other way: 'so « Y » weighs 1/5 of « X »'."""
+    if step == 0:
+        return t("app.weights.ahp.reciprocal_equal", lang)
+    heavier, lighter = (x, y) if step > 0 else (y, x)
+    return t("app.weights.ahp.reciprocal_of", lang, x=lighter, y=heavier, n=VERBAL_SCALE[abs(step)])
+
+
+def _record(answers_key: str, index: int, radio_key: str) -> None:
+    st.session_state[answers_key][index] = st.session_state[radio_key]
+
+
+def _go(step_key: str, index: int, answers_key: str | None = None, radio_key: str | None = None, at: int = 0) -> None:
+    """Move to pair `index` (recording the answer on screen for pair `at` first, when asked)."""
+    if answers_key:
+        st.session_state[answers_key][at] = st.session_state[radio_key]
+    st.session_state[step_key] = index
+
+
+def _ahp_tab() -> None:
+    """AHP as a questionnaire: one pair at a time in words, the reciprocal shown, progress, then
+    the priorities, the consistency ratio and the judgement that fits the others least."""
     st.caption(t("app.weights.ahp.help", lang))
     children = _group_picker("ahp_group")
     ids = [c.id for c in children]
-    labels = [names[i] for i in ids]
     if len(ids) < 2:
         st.info(t("app.weights.ahp.too_few", lang))
-    else:
-        base = pd.DataFrame(np.ones((len(ids), len(ids))), index=labels, columns=labels)
-        edited = st.data_editor(
-            base,
-            key=f"{AHP_KEY}_{'-'.join(ids)}",
-            column_config={
-                label: st.column_config.NumberColumn(label, min_value=1 / 9, max_value=9.0, format="%.3g")
-                for label in labels
-            },
+        return
+    pairs = judgement_pairs(len(ids))
+    group = "-".join(ids)
+    answers_key, step_key, radio_key = f"ahp_answers_{group}", f"ahp_step_{group}", f"ahp_q_{group}"
+    answers: dict[int, int] = st.session_state.setdefault(answers_key, {})
+    k = min(int(st.session_state.get(step_key, 0)), len(pairs) - 1)
+    i, j = pairs[k]
+    x, y = names[ids[i]], names[ids[j]]
+    st.progress(
+        len(answers) / len(pairs), text=t("app.weights.ahp.progress", lang, done=len(answers), total=len(pairs))
+    )
+    if st.session_state.get(f"{radio_key}_pair") != k:  # a new pair on screen: show its answer so far
+        st.session_state[radio_key] = answers.get(k, 0)
+        st.session_state[f"{radio_key}_pair"] = k
+    with st.container(border=True, key="ahp_question"):
+        st.markdown(t("app.weights.ahp.question", lang, n=k + 1, total=len(pairs), x=md_escape(x), y=md_escape(y)))
+        step = st.radio(
+            t("app.weights.ahp.question_label", lang),
+            options=list(range(len(VERBAL_SCALE) - 1, -len(VERBAL_SCALE), -1)),
+            format_func=lambda s: _verbal(s, x, y),
+            key=radio_key,
+            on_change=_record,
+            args=(answers_key, k, radio_key),
+            label_visibility="collapsed",
         )
-        try:
-            result = ahp(ids, reciprocal_matrix(np.asarray(edited, dtype=float)))
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            cols = st.columns(3)
-            cols[0].metric(t("app.weights.ahp.cr", lang), fmt_number(result.cr, lang, 3))
-            cols[1].metric("λmax", fmt_number(result.lambda_max, lang, 3))
-            cols[2].metric("CI", fmt_number(result.ci, lang, 3))
-            if not result.consistent:
-                st.warning(t("app.weights.ahp.inconsistent", lang, cr=fmt_number(result.cr, lang, 3),
-                             limit=fmt_number(CR_THRESHOLD, lang, 1)))  # fmt: skip
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("col.criterion", lang): labels,
-                        t("app.weights.share", lang): [fmt_percent(result.weights[i], lang, 1) for i in ids],
-                    }  # fmt: skip
-                ),
-                hide_index=True,
+        st.caption(_reciprocal(step, x, y))
+        cols = st.columns(2)
+        cols[0].button(t("app.weights.ahp.previous", lang), key="ahp_prev", disabled=k == 0, on_click=_go,
+                       args=(step_key, k - 1, answers_key, radio_key, k), icon=":material/arrow_back:", width="stretch")  # fmt: skip
+        cols[1].button(t("app.weights.ahp.next", lang), key="ahp_next", on_click=_go, type="primary",
+                       args=(step_key, min(k + 1, len(pairs) - 1), answers_key, radio_key, k),
+                       icon=":material/arrow_forward:", width="stretch")  # fmt: skip
+    if len(answers) < len(pairs):
+        st.info(t("app.weights.ahp.remaining", lang, count=len(pairs) - len(answers)))
+        return
+    matrix = pairwise_matrix(len(ids), {pairs[p]: verbal_value(s) for p, s in answers.items()})
+    result = ahp(ids, matrix)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.criterion", lang): [names[c] for c in ids],
+                t("app.weights.share", lang): [fmt_percent(result.weights[c], lang, 1) for c in ids],
+            }  # fmt: skip
+        ),
+        hide_index=True,
+    )
+    cr = fmt_number(result.cr, lang, 2)
+    worst = most_inconsistent(matrix, [result.weights[c] for c in ids])
+    if worst is not None:
+        a, b = names[ids[worst.i]], names[ids[worst.j]]
+        said = _verbal(verbal_step(worst.given), a, b)
+        fits = _verbal(verbal_step(worst.implied), a, b)
+        text = t("app.weights.ahp.worst", lang, said=md_escape(said), fits=md_escape(fits))
+        if result.consistent:
+            st.caption(
+                t("app.weights.ahp.consistent", lang, cr=cr, limit=fmt_number(CR_THRESHOLD, lang, 2)) + " " + text
             )
-            st.caption(t("app.weights.ahp.reciprocal", lang))
-            st.button(t("app.weights.apply", lang), key="ahp_apply", on_click=_apply, args=(result.weights,))
+        else:
+            st.warning(
+                t("app.weights.ahp.inconsistent", lang, cr=cr, limit=fmt_number(CR_THRESHOLD, lang, 2)) + " " + text
+            )
+        st.button(t("app.weights.ahp.review", lang), key="ahp_review", on_click=_go,
+                  args=(step_key, pairs.index((worst.i, worst.j))))  # fmt: skip
+    st.caption(t("app.weights.ahp.method", lang))
+    st.button(t("app.weights.apply", lang), key="ahp_apply", on_click=_apply, args=(result.weights,), type="primary")
+
+
+with tab_ahp:
+    _ahp_tab()
