@@ -116,7 +116,9 @@ def test_other_method_with_score_draws(fixture_app):
     at.run()
     at.radio(key="rob_smodel").set_value("triangular").run()
     assert not at.exception, at.exception
-    expected = "Calculé seulement pour les méthodes dont le score est une somme pondérée : Somme pondérée, PROMETHEE II."
+    expected = (
+        "Calculé seulement pour les méthodes dont le score est une somme pondérée : Somme pondérée, PROMETHEE II."
+    )
     assert expected in [c.value for c in at.caption]
     sweep = next(c for c in _charts(at) if "layer" in c)
     assert any(layer.get("encoding", {}).get("y", {}).get("title") == "Score (Q ↓)" for layer in sweep["layer"])
@@ -130,3 +132,25 @@ def test_other_method_with_score_draws(fixture_app):
     leader = res.provider_ids.index(evaluate(study, "vikor").winner().id)
     shown = at.metric[0].value
     assert shown == f"{100 * res.first_rank[leader]:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def test_rank_reversal_in_plain_words(fixture_app):
+    """Weighted sum on declared scales: removing or copying an option never reorders the others;
+    with min-max normalisation the page says what the engine's audit finds."""
+    from workbench.robustness import rank_reversal
+    from workbench.robustness.rank_reversal import describe
+    from workbench.study import load_study
+
+    at = fixture_app
+    assert any(h.value == "Inversions de rang" for h in at.subheader)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Aucune inversion de rang" in text
+    at.session_state["wb_normalization"] = "minmax"
+    at.run()
+    study = load_study(FIXTURE_DIR / "criteria.yaml")
+    names = {p.id: p.name.get("fr") for p in study.providers}
+    expected = describe(rank_reversal(study, "weighted-sum", "minmax"), names, "fr")
+    shown = next(
+        m.value for m in at.markdown if m.value.startswith("- ") and ("inversion" in m.value or "inverse" in m.value)
+    )
+    assert shown.count("\n") + 1 == len(expected)

@@ -23,9 +23,11 @@ from workbench.robustness import (
     WEIGHT_MODELS,
     analyse,
     has_ranges,
+    rank_reversal,
     sweeps,
     verdict,
 )
+from workbench.robustness.rank_reversal import describe as describe_reversal
 
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_SAMPLES = 10_000
@@ -148,6 +150,16 @@ elif analysis.flips:
         })  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("robustness.flips.caption", lang))
+
+# --- rank reversal ---------------------------------------------------------------------------
+st.subheader(t("robustness.reversal.title", lang))
+st.caption(t("robustness.reversal.help", lang))
+reversal_key = (id(study), method, normalization, tuple(sorted(weights.items())))
+memo = st.session_state.get("_rob_reversal")
+if not memo or memo[0] != reversal_key or memo[1] is not study:
+    memo = (reversal_key, study, rank_reversal(study, method, normalization, weights))
+    st.session_state["_rob_reversal"] = memo
+st.markdown("\n".join(f"- {md_escape(s)}" for s in describe_reversal(memo[2], names, lang)))
 
 # --- details ---------------------------------------------------------------------------------
 with st.expander(t("robustness.details", lang)):

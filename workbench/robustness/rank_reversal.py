@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..evaluate import TIE_TOLERANCE, eligibility, resolve_method
+from ..i18n import t
 from ..methods import get_method
 from ..study import Study
 from .draws import score_draws
@@ -135,28 +136,11 @@ def _flips(before: np.ndarray, after: np.ndarray, ids: list[str]) -> list[tuple[
     return out
 
 
-SENTENCES = {
-    "fr": {
-        "none": "Aucune inversion de rang : retirer une option, ou ajouter une copie moins bonne d'une option, "
-        "ne change jamais l'ordre des autres.",
-        "removals": "Retirer {name} inverse l'ordre de : {pairs}.",
-        "dominated_copies": "Ajouter une copie moins bonne de {name} inverse l'ordre de : {pairs}.",
-    },
-    "en": {
-        "none": "No rank reversal: removing an option, or adding a worse copy of one, never changes the order of "
-        "the others.",
-        "removals": "Removing {name} reverses the order of: {pairs}.",
-        "dominated_copies": "Adding a worse copy of {name} reverses the order of: {pairs}.",
-    },
-}
-
-
 def describe(audit: RankReversalAudit, names: Mapping[str, str], lang: str = "fr") -> list[str]:
     """The audit in plain sentences (French or English): one per variant that reorders a pair,
     naming at most five pairs."""
-    sentences = SENTENCES["fr" if lang == "fr" else "en"]
     if not audit.count:
-        return [sentences["none"]]
+        return [t("robustness.reversal.none", lang)]
     out = []
     for kind, reversals in (("removals", audit.removals), ("dominated_copies", audit.dominated_copies)):
         for r in reversals:
@@ -164,5 +148,5 @@ def describe(audit: RankReversalAudit, names: Mapping[str, str], lang: str = "fr
                 shown = ", ".join(f"{names.get(a, a)} / {names.get(b, b)}" for a, b in r.flipped_pairs[:5])
                 extra = len(r.flipped_pairs) - 5
                 pairs = shown + (f" (+{extra})" if extra > 0 else "")
-                out.append(sentences[kind].format(name=names.get(r.option, r.option), pairs=pairs))
+                out.append(t(f"robustness.reversal.{kind}", lang, name=names.get(r.option, r.option), pairs=pairs))
     return out
