@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tools.fuzz import mutate_text
 from workbench.costs import MAX_HORIZON, MIN_HORIZON, Amount
 from workbench.errors import LoadError
 from workbench.files.loading import load_criteria_set, parse_scenario, provider_from_doc
@@ -161,23 +161,6 @@ SEED_DOCS = [
 ]
 
 
-def mutate(text: str, rnd: random.Random) -> str:
-    chars = list(text)
-    for _ in range(rnd.randint(1, 8)):
-        op = rnd.randrange(4)
-        pos = rnd.randrange(len(chars) + 1)
-        if op == 0 and chars:
-            del chars[min(pos, len(chars) - 1)]
-        elif op == 1:
-            chars.insert(pos, rnd.choice(string.printable + ":-[]{}&*!|>'\"#%@`"))
-        elif op == 2 and chars:
-            i = min(pos, len(chars) - 1)
-            chars[i:i] = chars[i : i + rnd.randint(1, 20)]
-        else:
-            chars.insert(pos, rnd.choice(["\n  - ", ": ", "{", "}", "[", "]", "&a ", "*a", "!!python/object "]))
-    return "".join(chars)
-
-
 def load_any(text: str) -> None:
     cs = load_criteria_set(MINI / "criteria.yaml")
     leaves = {leaf.id: leaf for leaf in cs.leaves()}
@@ -199,7 +182,7 @@ def load_any(text: str) -> None:
 def test_fuzz_mutated_documents_only_raise_load_errors():
     rnd = random.Random(20261128)
     for _ in range(3000):
-        load_any(mutate(rnd.choice(SEED_DOCS), rnd))
+        load_any(mutate_text(rnd.choice(SEED_DOCS), rnd))
 
 
 yaml_values = st.recursive(
