@@ -30,7 +30,8 @@ def rows(d: dict) -> list[dict]:
 
 def title(d: dict) -> str:
     t = d.get("title") or next((layer.get("title") for layer in d.get("layer", []) if layer.get("title")), None)
-    return t["text"] if isinstance(t, dict) else t
+    t = t["text"] if isinstance(t, dict) else t
+    return " ".join(t) if isinstance(t, list) else t  # a long title is drawn on several lines
 
 
 def test_palette_is_stable_and_distinct():

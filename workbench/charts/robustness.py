@@ -15,12 +15,21 @@ import pandas as pd
 
 from ..i18n import fmt_percent, t
 from ..robustness import SmaaResult, Sweep, Threshold
-from .common import CHART_WIDTH, LABEL_LIMIT, color_scale, finish, provider_names
+from .common import (
+    BAR_ROW,
+    CHART_WIDTH,
+    bar_mark,
+    bar_y,
+    bottom_legend,
+    color_scale,
+    finish,
+    provider_names,
+    wrap_title,
+)
 
 RANK_SCHEME = "blues"
 NO_CHANGE_COLOR = "#DDDDDD"
 BAND_COLOR = "#117733"
-BAR_STEP = 24  # pixels per bar: room for every label
 
 
 def acceptability_frame(result: SmaaResult, study: Any, lang: str) -> pd.DataFrame:
@@ -50,16 +59,12 @@ def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt
     df = acceptability_frame(result, study, lang)
     n = len(result.provider_ids)
     rank_labels = [t("robustness.acceptability.rank", lang, rank=r + 1) for r in range(n)]
+    names = list(dict.fromkeys(df["provider"])) if len(df) else []
     chart = (
-        alt.Chart(df, title=t("robustness.acceptability.title", lang), width=CHART_WIDTH, height=alt.Step(BAR_STEP))
-        .mark_bar()
+        alt.Chart(df, title=wrap_title(t("robustness.acceptability.title", lang)))
+        .mark_bar(**bar_mark())
         .encode(
-            y=alt.Y(
-                "provider:N",
-                sort=alt.EncodingSortField("order"),
-                title=None,
-                axis=alt.Axis(labelLimit=LABEL_LIMIT),
-            ),
+            y=bar_y("provider:N", alt.EncodingSortField("order"), names),
             x=alt.X(
                 "share:Q",
                 stack="zero",
@@ -72,6 +77,7 @@ def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt
                 sort=rank_labels,
                 title=t("col.rank", lang),
                 scale=alt.Scale(scheme=RANK_SCHEME, reverse=True, domain=rank_labels),
+                legend=bottom_legend(columns=min(n, 4), direction="horizontal"),
             ),  # fmt: skip
             order=alt.Order("rank:Q"),
             tooltip=[
@@ -80,6 +86,7 @@ def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt
                 alt.Tooltip("share_text:N", title=t("robustness.acceptability.share", lang)),
             ],
         )
+        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     )
     return finish(chart, lang)
 
@@ -125,6 +132,7 @@ def sweep_chart(
                 "provider:N",
                 title=t("col.provider", lang),
                 scale=color_scale(ids, names, colors),
+                legend=bottom_legend(),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("provider:N", title=t("col.provider", lang)),
@@ -137,6 +145,7 @@ def sweep_chart(
                 "eligible:N",
                 title=t("col.eligible", lang),
                 scale=alt.Scale(domain=[t("robustness.yes", lang), t("robustness.no", lang)], range=[[1, 0], [4, 4]]),
+                legend=bottom_legend(),
             ),  # fmt: skip
         )
     )
@@ -159,7 +168,7 @@ def sweep_chart(
         )
     )
     chart = alt.layer(shade, lines, rule).properties(
-        title=t("robustness.sweep.title", lang, criterion=criterion), width=CHART_WIDTH
+        title=wrap_title(t("robustness.sweep.title", lang, criterion=criterion)), width=CHART_WIDTH
     )
     return finish(chart, lang)
 
@@ -191,25 +200,25 @@ def tornado_chart(thresholds: Mapping[str, Threshold], study: Any, lang: str = "
     before the leader changes; the most sensitive leaves on top, grey where nothing changes."""
     df = tornado_frame(thresholds, study, lang)
     sides = [t("robustness.tornado.down", lang), t("robustness.tornado.up", lang), t("robustness.tornado.none", lang)]
+    names = list(dict.fromkeys(df["criterion"])) if len(df) else []
     chart = (
-        alt.Chart(df, title=t("robustness.tornado.title", lang), width=CHART_WIDTH, height=alt.Step(BAR_STEP))
-        .mark_bar()
+        alt.Chart(df, title=wrap_title(t("robustness.tornado.title", lang)))
+        .mark_bar(**bar_mark())
         .encode(
-            y=alt.Y(
-                "criterion:N",
-                sort=alt.EncodingSortField("order"),
-                title=None,
-                axis=alt.Axis(labelLimit=LABEL_LIMIT),
-            ),
+            y=bar_y("criterion:N", alt.EncodingSortField("order"), names),
             x=alt.X("change:Q", title=t("robustness.tornado.change", lang)),
             color=alt.Color(
-                "side:N", title=None, scale=alt.Scale(domain=sides, range=["#CC6677", "#332288", NO_CHANGE_COLOR])
-            ),
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=sides, range=["#CC6677", "#332288", NO_CHANGE_COLOR]),
+                legend=bottom_legend(),
+            ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
                 alt.Tooltip("current:N", title=t("robustness.sweep.current", lang)),
                 alt.Tooltip("text:N", title=t("robustness.tornado.change", lang)),
             ],
         )
+        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     )
     return finish(chart, lang)

@@ -18,14 +18,27 @@ import pandas as pd
 from ..i18n import fmt_number, fmt_percent, t
 from ..methods import method_label
 from ..model import CriteriaSet
-from .common import CHART_WIDTH, LABEL_LIMIT, PALETTE, color_scale, finish, provider_colors, provider_names
+from .common import (
+    BAR_ROW,
+    CHART_WIDTH,
+    PALETTE,
+    bar_mark,
+    bar_y,
+    bottom_legend,
+    color_scale,
+    finish,
+    provider_colors,
+    provider_names,
+    wrap_title,
+)
 
 GROUP_SCHEME = "tableau20"  # criteria groups, not providers: up to 20 distinct hues
 HEATMAP_SCHEME = "viridis"  # perceptually uniform and colour-blind safe
 OVERRIDE_MARK = "✎"
 # px per provider or criterion row (a Vega-Lite step, so a stretched chart keeps every label).
 ROW_HEIGHT = 26
-PROVIDER_LEGEND = alt.Legend(orient="right", labelLimit=LABEL_LIMIT)
+HEATMAP_LABEL_LIMIT = 150  # px: the cells keep room on a phone; the full name is in the tooltip
+PROVIDER_LEGEND = bottom_legend()
 
 # Altair refuses more than 5,000 rows by default; a 100 × 60 heatmap has 6,000 and is still small.
 alt.data_transformers.disable_max_rows()
@@ -61,10 +74,10 @@ def contributions_chart(
             for r in evaluation.results
         ]
         chart = (
-            alt.Chart(pd.DataFrame(rows), title=t("chart.scores.title", lang))
-            .mark_bar()
+            alt.Chart(pd.DataFrame(rows), title=wrap_title(t("chart.scores.title", lang)))
+            .mark_bar(**bar_mark())
             .encode(
-                y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+                y=bar_y("provider:N", order, order),
                 x=alt.X("score:Q", title=t("col.score", lang)),
                 color=alt.Color("provider:N", scale=color_scale(study.provider_ids, names, colors), legend=None),
                 tooltip=[
@@ -73,7 +86,7 @@ def contributions_chart(
                     alt.Tooltip("rank:Q", title=t("col.rank", lang)),
                 ],
             )
-            .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
+            .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
         )
         return finish(chart, lang)
     cs = study.criteria_set
@@ -96,17 +109,17 @@ def contributions_chart(
                 }
             )
     chart = (
-        alt.Chart(pd.DataFrame(rows), title=title)
-        .mark_bar()
+        alt.Chart(pd.DataFrame(rows), title=wrap_title(title))
+        .mark_bar(**bar_mark())
         .encode(
-            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            y=bar_y("provider:N", order, order),
             x=alt.X("sum(value):Q", title=t("chart.contributions.axis", lang)),
             color=alt.Color(
                 "group:N",
                 sort=[group_names[g] for g in group_order],
                 scale=alt.Scale(scheme=GROUP_SCHEME),
                 title=t("chart.group", lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
+                legend=bottom_legend(),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -115,7 +128,7 @@ def contributions_chart(
                 alt.Tooltip("label:N", title=t("chart.contributions.axis", lang)),
             ],
         )
-        .properties(width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT))
+        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     )
     return finish(chart, lang)
 
@@ -152,8 +165,13 @@ def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevel
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X("criterion:N", sort=leaf_names, title=t("col.criterion", lang), axis=alt.Axis(labelLimit=180)),
-            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X(
+                "criterion:N",
+                sort=leaf_names,
+                title=t("col.criterion", lang),
+                axis=alt.Axis(labelLimit=HEATMAP_LABEL_LIMIT, labelAngle=-60),
+            ),  # fmt: skip
+            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=HEATMAP_LABEL_LIMIT)),
             color=alt.Color(
                 "value:Q",
                 scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
@@ -174,7 +192,7 @@ def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevel
         .mark_text(fontSize=14, fontWeight="bold", color="#ffffff", stroke="#000000", strokeWidth=0.6)
         .encode(x=alt.X("criterion:N", sort=leaf_names), y=alt.Y("provider:N", sort=order), text="mark:N")
     )
-    chart = alt.layer(cells, marks, title=t("chart.heatmap.title", lang)).properties(
+    chart = alt.layer(cells, marks, title=wrap_title(t("chart.heatmap.title", lang))).properties(
         width=max(CHART_WIDTH, 26 * len(leaf_names)), height=alt.Step(ROW_HEIGHT)
     )
     return finish(chart, lang)
@@ -201,11 +219,8 @@ def profile_chart(
         }
         for j, leaf in enumerate(study.leaves)
     ]
-    df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(
-        y=alt.Y("criterion:N", sort=leaf_names, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    )
-    bars = base.mark_bar(color=color).encode(
+    base = alt.Chart(pd.DataFrame(rows)).encode(y=bar_y("criterion:N", leaf_names, leaf_names))
+    bars = base.mark_bar(**bar_mark(color=color)).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1]), title=t("chart.heatmap.legend", lang)),
         tooltip=[
             alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
@@ -213,10 +228,9 @@ def profile_chart(
             alt.Tooltip("weight:N", title=t("col.weight", lang)),
         ],
     )
-    ticks = base.mark_tick(color="#555555", thickness=3, size=14).encode(x="others:Q")
-    chart = alt.layer(bars, ticks, title=t("chart.profile.title", lang, name=names[provider_id])).properties(
-        width=CHART_WIDTH, height=alt.Step(ROW_HEIGHT)
-    )
+    ticks = base.mark_tick(**bar_mark(color="#555555", thickness=3)).encode(x="others:Q")
+    title = wrap_title(t("chart.profile.title", lang, name=names[provider_id]))
+    chart = alt.layer(bars, ticks, title=title).properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     return finish(chart, lang)
 
 
@@ -236,7 +250,13 @@ def methods_chart(
     df = pd.DataFrame(rows)
     n = len(study.provider_ids)
     enc = {
-        "x": alt.X("method:N", sort=labels, title=t("chart.methods.axis", lang), axis=alt.Axis(labelAngle=0)),
+        # Method names on two lines if need be, never hidden for lack of room (a phone is narrow).
+        "x": alt.X(
+            "method:N",
+            sort=labels,
+            title=t("chart.methods.axis", lang),
+            axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelOverlap=False, labelPadding=6),
+        ),  # fmt: skip
         "y": alt.Y(
             "rank:Q",
             scale=alt.Scale(domain=[n + 0.5, 0.5]),
@@ -257,7 +277,9 @@ def methods_chart(
     }
     base = alt.Chart(df).encode(**enc)
     chart = alt.layer(
-        base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=120), title=t("chart.methods.title", lang)
+        base.mark_line(strokeWidth=3),
+        base.mark_point(filled=True, size=120),
+        title=wrap_title(t("chart.methods.title", lang)),
     ).properties(width=CHART_WIDTH, height=max(220, 2 * ROW_HEIGHT * n))
     return finish(chart, lang)
 
@@ -295,7 +317,9 @@ def cost_curves_chart(
         ],
     )
     chart = alt.layer(
-        base.mark_line(strokeWidth=3), base.mark_point(filled=True, size=40), title=t("chart.costs.title", lang)
+        base.mark_line(strokeWidth=3),
+        base.mark_point(filled=True, size=40),
+        title=wrap_title(t("chart.costs.title", lang)),
     ).properties(width=CHART_WIDTH)
     return finish(chart, lang)
 
@@ -314,19 +338,25 @@ def cost_categories_chart(
         if amount
     ]
     df = pd.DataFrame(rows, columns=["provider", "category", "amount", "label"])
+    order = [names[p] for p in ids]
     chart = (
-        alt.Chart(df, title=t("chart.costs.categories", lang))
-        .mark_bar()
+        alt.Chart(df, title=wrap_title(t("chart.costs.categories", lang)))
+        .mark_bar(**bar_mark())
         .encode(
-            y=alt.Y("provider:N", title=None, sort=[names[p] for p in ids], axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=bar_y("provider:N", order, order),
             x=alt.X("sum(amount):Q", title=t("chart.costs.total_axis", lang, currency=currency)),
-            color=alt.Color("category:N", scale=alt.Scale(scheme=GROUP_SCHEME), title=t("chart.costs.category", lang)),
+            color=alt.Color(
+                "category:N",
+                scale=alt.Scale(scheme=GROUP_SCHEME),
+                title=t("chart.costs.category", lang),
+                legend=bottom_legend(),
+            ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("provider:N", title=t("col.provider", lang)),
                 alt.Tooltip("category:N", title=t("chart.costs.category", lang)),
                 alt.Tooltip("label:N", title=t("chart.costs.total_axis", lang, currency=currency)),
             ],
         )
-        .properties(width=CHART_WIDTH, height=ROW_HEIGHT * max(len(ids), 1))
+        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     )
     return finish(chart, lang)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..model import CriteriaSet
-from .common import PROJECTOR_FONT, color_scale, finish
+from .common import BAR_ROW, PROJECTOR_FONT, bar_mark, bar_y, color_scale, finish, wrap_title
 
 KIND_COLORS = {"mean": "#1f6f8b", "geometric": "#e69f00", "median": "#009e73"}  # Okabe-Ito, colour-blind safe
 
@@ -33,7 +33,7 @@ def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang:
     color = alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(KIND_COLORS.values())),
                       title=t("workshop.agg.kind", lang))  # fmt: skip
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        y=alt.Y("criterion:N", sort=order, title=None),
+        y=bar_y("criterion:N", order, order, font_size=PROJECTOR_FONT),
         x=alt.X("share:Q", axis=alt.Axis(format=".0%"), title=t("col.weight", lang)),
         color=color,
         tooltip=[
@@ -42,10 +42,10 @@ def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang:
             alt.Tooltip("share:Q", format=".1%", title=t("col.weight", lang)),
         ],  # fmt: skip
     )
-    bars = base.transform_filter(alt.datum.kind == kinds[0]).mark_bar(size=16, opacity=0.85)
+    bars = base.transform_filter(alt.datum.kind == kinds[0]).mark_bar(**bar_mark(opacity=0.85))
     marks = (
         base.transform_filter(alt.datum.kind != kinds[0])
-        .mark_point(size=90, filled=True)
+        .mark_point(size=90, filled=True, yOffset=bar_mark()["yOffset"])
         .encode(
             shape=alt.Shape(
                 "kind:N",
@@ -55,7 +55,7 @@ def aggregate_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang:
         )
     )
     chart = alt.layer(bars, marks).properties(
-        title=t("workshop.aggregate.header", lang), height=alt.Step(26), width="container"
+        title=wrap_title(t("workshop.aggregate.header", lang)), height=alt.Step(BAR_ROW), width="container"
     )
     return finish(chart, lang, projector=True)
 
@@ -68,20 +68,20 @@ def dispersion_chart(results: Mapping[str, Any], criteria_set: CriteriaSet, lang
     mean = (results.get("aggregate") or {}).get("mean") or {}
     df = pd.DataFrame([{"criterion": names.get(k, k), "mean": mean.get(k), **v} for k, v in disp.items()])
     order = [names.get(k, k) for k in disp]
-    y = alt.Y("criterion:N", sort=order, title=None)
+    offset = bar_mark()["yOffset"]
     tip = [alt.Tooltip("criterion:N", title=t("col.criterion", lang))] + [
         alt.Tooltip(f"{c}:Q", format=".1%", title=t(f"workshop.col.{c}", lang)) for c in ("min", "q1", "median", "q3", "max")
     ] + [alt.Tooltip("sd:Q", format=".1%", title=t("workshop.col.sd", lang))]  # fmt: skip
-    base = alt.Chart(df).encode(y=y, tooltip=tip)
+    base = alt.Chart(df).encode(y=bar_y("criterion:N", order, order, font_size=PROJECTOR_FONT), tooltip=tip)
     x_title = t("col.weight", lang)
-    rule = base.mark_rule(color="#555555", strokeWidth=2).encode(
+    rule = base.mark_rule(color="#555555", strokeWidth=2, yOffset=offset).encode(
         x=alt.X("min:Q", axis=alt.Axis(format=".0%"), title=x_title), x2="max:Q"
     )
-    box = base.mark_bar(size=18, color="#9ecae1", stroke="#1f6f8b").encode(x="q1:Q", x2="q3:Q")
-    median = base.mark_tick(color="#08306b", thickness=3, size=22).encode(x="median:Q")
-    dot = base.mark_point(color="#d55e00", filled=True, size=70, shape="diamond").encode(x="mean:Q")
+    box = base.mark_bar(**bar_mark(color="#9ecae1", stroke="#1f6f8b")).encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color="#08306b", thickness=3, size=22, yOffset=offset).encode(x="median:Q")
+    dot = base.mark_point(color="#d55e00", filled=True, size=70, shape="diamond", yOffset=offset).encode(x="mean:Q")
     chart = alt.layer(rule, box, median, dot).properties(
-        title=t("workshop.dispersion.header", lang), height=alt.Step(34), width="container"
+        title=wrap_title(t("workshop.dispersion.header", lang)), height=alt.Step(BAR_ROW), width="container"
     )
     return finish(chart, lang, projector=True)
 
@@ -100,13 +100,14 @@ def winners_chart(
     ]
     scale = color_scale(ids, provider_names, colors)
     bars = alt.Chart(df).encode(
-        y=alt.Y("option:N", sort=order, title=None),
+        y=bar_y("option:N", order, order, font_size=PROJECTOR_FONT),
         x=alt.X("count:Q", title=t("workshop.col.wins", lang), axis=alt.Axis(tickMinStep=1, format="d")),
     )
+    offset = bar_mark()["yOffset"]
     chart = alt.layer(
-        bars.mark_bar().encode(
+        bars.mark_bar(**bar_mark()).encode(
             color=alt.Color("option:N", scale=scale, legend=None), tooltip=["option:N", "count:Q"]
         ),  # fmt: skip
-        bars.mark_text(align="left", dx=4, fontSize=PROJECTOR_FONT).encode(text="count:Q"),
-    ).properties(height=alt.Step(30), width="container")
+        bars.mark_text(align="left", dx=4, yOffset=offset, fontSize=PROJECTOR_FONT).encode(text="count:Q"),
+    ).properties(height=alt.Step(BAR_ROW), width="container")
     return finish(chart, lang, projector=True)
