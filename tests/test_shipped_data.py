@@ -35,8 +35,12 @@ SETS = {
     "image-editors": ("providers/image-editors", 5),
 }
 OPTIONS = {
-    "azure-microsoft-managed", "azure-open-source", "ovhcloud-beauharnois-open-source",
-    "quebec-owned-cloud-open-source", "quebec-public-datacentre-open-source", "s3ns-google-services",
+    "azure-microsoft-managed",
+    "azure-open-source",
+    "ovhcloud-beauharnois-open-source",
+    "quebec-owned-cloud-open-source",
+    "quebec-public-datacentre-open-source",
+    "s3ns-google-services",
     "bleu-microsoft-services",
 }
 REFERENCES = {"estonia-ehealth", "luxembourg-esante", "health-data-hub"}
@@ -126,8 +130,14 @@ def test_strict_warnings_are_exactly_the_documented_ones():
     found = Counter(w.code for w in report.warnings)
     assert dict(found) == documented_remaining()
     # None of the kinds the issue rules out entirely is left.
-    assert not {"blocked-domain", "source-padding", "weak-evidence", "status-mismatch", "status-missing",
-                "source-kind-missing"} & set(found)
+    assert not {
+        "blocked-domain",
+        "source-padding",
+        "weak-evidence",
+        "status-mismatch",
+        "status-missing",
+        "source-kind-missing",
+    } & set(found)
 
 
 def test_reference_models_are_never_ranked():
@@ -164,7 +174,8 @@ def _texts(node, path=()):
     if isinstance(node, dict):
         for key, value in node.items():
             if key in text_keys and not (key == "label" and isinstance(value, str) and value.startswith("SEAL-")):
-                if not (key == "kind" and isinstance(value, str) and value in KINDS):  # a source's kind is a code, not a text
+                is_code = key == "kind" and isinstance(value, str) and value in KINDS  # a source's kind
+                if not is_code:
                     yield path + (key,), value
             elif key not in text_keys:
                 yield from _texts(value, path + (key,))
