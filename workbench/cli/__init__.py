@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..methods import method_names
-from . import diff, methods, record, report, sensitivity, study, tco, workshop
+from . import diff, methods, record, report, sensitivity, spreadsheet, study, tco, workshop
 from .common import EXIT_USAGE, Parser
 
-COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop, record, diff)
+COMMAND_GROUPS = (study, methods, sensitivity, tco, report, workshop, record, diff, spreadsheet)
 
 
 def build_parser() -> argparse.ArgumentParser:
