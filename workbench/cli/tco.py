@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="R",
         help=f"a fraction from {limits.MIN_DISCOUNT_RATE:g} to {limits.MAX_DISCOUNT_RATE:g}, e.g. 0.03 for 3 %%",
     )
+    p.add_argument(
+        "--seats", type=int, metavar="N", help=f"seats priced per seat, {limits.MIN_SEATS:,} to {limits.MAX_SEATS:,}"
+    )
     p.add_argument("--samples", type=int, default=0, metavar="N", help="Monte Carlo draws for P10/P50/P90")
     p.add_argument("--seed", type=seed_arg, default=0, metavar="S")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -50,7 +53,8 @@ def settings_from_args(
     args: argparse.Namespace, criteria_set: CriteriaSet | None, scenario: Scenario | None
 ) -> CostSettings:
     """Defaults < criteria set < scenario < command-line flags (`resolve_cost_settings`)."""
-    flags = {k: v for k, v in (("horizon", args.horizon), ("discount_rate", args.discount_rate)) if v is not None}
+    given = (("horizon", args.horizon), ("discount_rate", args.discount_rate), ("seats", args.seats))
+    flags = {k: v for k, v in given if v is not None}
     try:
         return resolve_cost_settings(
             criteria_set.cost_settings if criteria_set else None, scenario.cost_settings if scenario else None, flags
