@@ -90,3 +90,19 @@ def test_scaling_all_weights_leaves_the_ranking_unchanged(problem, method, facto
     base = score_batch(study, w[None, :], method, norm)[0]
     scaled = score_batch(study, (w * factor)[None, :] / (w * factor).sum(), method, norm)[0]
     np.testing.assert_allclose(base, scaled, atol=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 6), st.integers(2, 8), st.data())
+def test_kendall_w_stays_within_0_and_1_with_tied_ranks(k, n, data):
+    """Ranks as the engine gives them (ties share the lowest rank: 1, 1, 3) never push W above 1,
+    identical raters agree fully, and a rater reversed against another gives W = 0 for two raters."""
+    from workbench.evaluate import kendall_w, rank
+
+    scores = data.draw(arrays(float, (k, n), elements=st.integers(0, 3).map(float)))
+    ranks = rank(scores, np.ones(n, dtype=bool)).astype(float)
+    w = kendall_w(ranks)
+    assert -1e-12 <= w <= 1 + 1e-12
+    assert kendall_w(np.vstack([ranks[0]] * k)) == 1.0
+    order = np.arange(1, n + 1, dtype=float)
+    assert kendall_w(np.vstack([order, order[::-1]])) == 0.0

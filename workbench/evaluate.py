@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy.stats import rankdata
 
 from .errors import WorkbenchError
 from .methods import Decision, get_method, registry
@@ -355,11 +356,19 @@ def _normalizes_to_zero(data: Decision, j: int) -> bool:
 
 
 def kendall_w(ranks: np.ndarray) -> float:
-    """Kendall's coefficient of concordance W for k raters × n items (Kendall & Babington Smith 1939):
-    W = 12 S / (k² (n³ − n)), S = Σ_i (R_i − R̄)²; ties are not corrected. 1 = full agreement."""
+    """Kendall's coefficient of concordance W for k raters × n items (Kendall & Babington Smith 1939),
+    with ties: each rater's ranks become mid-ranks (1, 1, 3 -> 1.5, 1.5, 3) and
+
+        W = 12 S / (k² (n³ − n) − k Σ_j T_j),  S = Σ_i (R_i − R̄)²,  T_j = Σ (t³ − t)
+
+    over the groups of t tied items of rater j (Siegel & Castellan 1988, §9.4). 1 = full agreement;
+    without ties it is the textbook W, and with ties it stays within [0, 1]."""
     k, n = ranks.shape if ranks.ndim == 2 else (0, 0)
     if k < 2 or n < 2:
         return 1.0
-    totals = ranks.sum(axis=0)
+    mid = np.vstack([rankdata(row, method="average") for row in ranks])
+    totals = mid.sum(axis=0)
     s = float(((totals - totals.mean()) ** 2).sum())
-    return float(12 * s / (k**2 * (n**3 - n)))
+    ties = sum(float((counts**3 - counts).sum()) for counts in (np.unique(row, return_counts=True)[1] for row in mid))
+    denominator = k**2 * (n**3 - n) - k * ties
+    return 1.0 if denominator <= 0 else float(12 * s / denominator)

@@ -253,7 +253,8 @@ def coverage(
             }
             for key, ok in has.items():
                 counts[key] += ok
-            if not all(has.values()):
+            # An assumption is complete without a source: its rationale says what is assumed.
+            if not all(has.values()) and not (score.status == "assumption" and has["rationale"] and has["confidence"]):
                 incomplete.append(leaf.id)
             if stale_months is not None:
                 for src in score.sources:
