@@ -188,3 +188,14 @@ def test_a_link_cannot_inject_markdown(monkeypatch, tmp_path):
 def test_fuzzing_every_entry_point_gives_no_traceback():
     tracebacks, by_entry = fuzz(300, seed=20261202, show=3)
     assert tracebacks == 0, by_entry
+
+
+def test_a_path_too_long_for_the_system_is_a_sentence(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("criteria: " + "x" * 5000 + "\n")
+    assert main(["validate", str(scenario)]) == 1
+    assert "criteria set 'xxx" in capsys.readouterr().out
+    crit = tmp_path / "c.yaml"
+    crit.write_text((MINI / "criteria.yaml").read_text().replace("tests/fixtures/mini/providers", "y" * 5000))
+    assert main(["evaluate", "--criteria", str(crit)]) == 2
+    assert "providers folder not found" in capsys.readouterr().err

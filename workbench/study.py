@@ -15,6 +15,7 @@ from .errors import LoadError, Problem
 from .files.criteria import load_criteria_set
 from .files.providers import load_providers
 from .files.scenarios import load_scenario
+from .files.yamlfile import is_dir
 from .model import CriteriaSet, Criterion, MustHave, Provider, Scenario
 from .weights import global_weights, node_shares
 
@@ -103,7 +104,7 @@ def resolve_providers_dir(criteria_set: CriteriaSet, providers_dir: Path | str |
     if rel.is_absolute():
         return rel
     for base in (Path.cwd(), REPO_ROOT, (criteria_set.path or Path(".")).resolve().parent):
-        if (base / rel).is_dir():
+        if is_dir(base / rel):
             return base / rel
     return REPO_ROOT / rel
 

@@ -21,7 +21,7 @@ from .files.composition import COMPONENTS_DIR
 from .files.criteria import criteria_set_from_doc, load_criteria_set
 from .files.providers import load_profiles, load_providers
 from .files.scenarios import scenario_from_doc
-from .files.yamlfile import read_yaml
+from .files.yamlfile import is_file, read_yaml
 from .model import CriteriaSet, Criterion, Provider
 from .study import REPO_ROOT, resolve_providers_dir
 
@@ -123,7 +123,7 @@ def _check_scenario(doc, path: Path) -> list[Problem]:
     named = doc.data.get("criteria") if isinstance(doc.data, dict) else None
     if isinstance(named, str):
         candidates = [Path(named), REPO_ROOT / named, path.parent / named]
-        found = next((c for c in candidates if c.is_file()), None)
+        found = next((c for c in candidates if is_file(c)), None)
         if found is None:
             return [Problem(str(path), doc.line(("criteria",)), "criteria", f"criteria set {named!r} not found")]
         try:
@@ -204,7 +204,7 @@ def study_policy(criteria_set: CriteriaSet) -> SourcePolicy:
     if criteria_set.source_policy:
         base = (criteria_set.path or Path(".")).resolve().parent
         candidates = [base / criteria_set.source_policy, REPO_ROOT / criteria_set.source_policy]
-        found = next((c for c in candidates if c.is_file()), candidates[0])
+        found = next((c for c in candidates if is_file(c)), candidates[0])
         policy = policy.extended(load_policy(found))
     return policy
 

@@ -17,7 +17,7 @@ from ..errors import LoadError, Problem
 from ..model import CONFIDENCES, ROLES, STATUSES, Criterion, Provider, Score, Text
 from .checker import Checker, kind_of
 from .composition import COMPONENTS_DIR, compose
-from .yamlfile import YamlDoc, read_yaml
+from .yamlfile import YamlDoc, is_dir, read_yaml
 
 PROVIDER_KEYS = {"id", "name", "kind", "summary", "facts", "scores", "costs", "role", "components"}
 SCORE_KEYS = {"value", "rationale", "sources", "confidence", "range", "status", "dispute", "disputed"}
@@ -192,10 +192,10 @@ def load_profiles(
 ) -> tuple[list[Provider], list[Provider], list[Problem]]:
     """The folder's profiles and its components (`components/`), and every problem found."""
     folder = Path(folder)
-    if not folder.is_dir():
+    if not is_dir(folder):
         return [], [], [Problem(str(folder), 1, "", "providers folder not found")]
     parts_dir = folder / COMPONENTS_DIR
-    components, problems = _load_folder(parts_dir, leaves, ignore_unknown, {}) if parts_dir.is_dir() else ([], [])
+    components, problems = _load_folder(parts_dir, leaves, ignore_unknown, {}) if is_dir(parts_dir) else ([], [])
     by_id = {c.id: c for c in components}
     providers, more = _load_folder(folder, leaves, ignore_unknown, by_id)
     return providers, components, problems + more

@@ -128,6 +128,23 @@ def _expanded_size(value: Any, memo: dict[int, int], limit: int) -> int:
     return total
 
 
+def is_file(path: Path) -> bool:
+    """`path.is_file()` for a path that comes from a user's file: a name too long or with a NUL
+    byte is simply not a file (pathlib would raise)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """`path.is_dir()`, False for a name the system refuses (see `is_file`)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def read_text_file(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
     """A UTF-8 text file, refused with a sentence before reading when it is not a regular file
     (a FIFO would block, `/dev/zero` never ends) or is larger than `max_bytes`."""
