@@ -13,6 +13,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,7 +44,7 @@ def default_url() -> str:
     return os.environ.get(DATABASE_ENV) or f"sqlite:///{DEFAULT_SQLITE}"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30) -> Engine:
     """An engine for `url`; an address that cannot be parsed or whose driver is missing becomes
     StoreUnavailable with a sentence."""
     try:
@@ -52,27 +53,58 @@ def make_engine(url: str) -> Engine:
         raise StoreUnavailable(f"the workshop database address is not valid: {exc}") from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(parsed)
+            return _sqlite_engine(parsed, pool_size=pool_size, max_overflow=max_overflow)
         connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
-        return create_engine(parsed, pool_size=10, max_overflow=30, pool_timeout=120, pool_pre_ping=True,
-                             connect_args=connect_args)  # fmt: skip
+        return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=120,
+                             pool_pre_ping=True, connect_args=connect_args)  # fmt: skip
     # ImportError: the driver (psycopg, an optional extra) is not installed.
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreUnavailable(f"the workshop database address is not supported: {exc}") from None
 
 
-def _sqlite_engine(parsed: URL) -> Engine:
+def private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents readable by the owner only (0700); the default
+    data folder is also tightened when it exists already (it holds nothing but the workbench's
+    own files). An existing folder named by the user is left as it is."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask; chmod is not
+    if folder.resolve() == DEFAULT_SQLITE.parent.resolve() and folder.stat().st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create the database file readable and writable by the owner only (0600) before SQLite
+    opens it; its -wal and -shm files take the same mode from it. A workbench-made file that is
+    already there is tightened the same way."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        if path.resolve() == DEFAULT_SQLITE.resolve() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _sqlite_engine(parsed: URL, *, pool_size: int = 8, max_overflow: int = 24) -> Engine:
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         try:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_folder(Path(database).parent)
+            private_file(Path(database))
         except OSError as exc:
-            raise StoreUnavailable(f"cannot create the folder of the workshop database {database}: {exc}") from None
+            raise StoreUnavailable(f"cannot create the workshop database {database}: {exc}") from None
     engine = create_engine(
         parsed,
         connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
-        pool_size=8,
-        max_overflow=24,
+        pool_size=min(pool_size, 8),
+        max_overflow=min(max_overflow, 24),
         pool_timeout=120,
     )
 
@@ -110,35 +142,75 @@ def first_line(exc: BaseException) -> str:
 
 
 class Database:
-    """An engine and the transactions run on it; the schema is migrated before the first one."""
+    """An engine and the transactions run on it; the schema is migrated before the first one.
+
+    Facilitator actions run on a small pool of their own (`control=True`), so a flood of ballots
+    queued for connections never makes a round close or the dashboard wait for one.
+    """
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
         self.engine = make_engine(self.url)
         self.dialect = self.engine.dialect.name
+        self._control: Engine | None = None
         self._schema_ready = False
         self._lock = threading.Lock()
+        # SQLite runs one writer at a time and its waiting writers retry after sleeps, in no
+        # order; queueing this process's writers on a lock instead hands the database from one
+        # to the next at once (other processes still meet busy_timeout).
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._control is not None:
+            self._control.dispose()
 
-    def transaction(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+    def control_engine(self) -> Engine:
+        """The facilitators' pool (made on first use)."""
+        if self._control is None:
+            with self._lock:
+                if self._control is None:
+                    self._control = make_engine(self.url, pool_size=2, max_overflow=6)
+        return self._control
+
+    def transaction(
+        self,
+        work: Callable[[Connection], T],
+        *,
+        write: bool = False,
+        control: bool = False,
+        guard: Callable[[], AbstractContextManager[object]] | None = None,
+    ) -> T:
         """Run `work` in one transaction, retrying transient lock failures; an unreachable
-        database becomes StoreUnavailable (a plain sentence, never a traceback)."""
+        database becomes StoreUnavailable (a plain sentence, never a traceback).
+
+        `control` runs it on the facilitators' pool; `guard` is entered once a connection is
+        held, around the transaction (workbench.workshop.rounds.RoundGate)."""
         self._ensure_schema()
-        return self._run(work, write=write)
+        return self._run(work, write=write, engine=self.control_engine() if control else self.engine, guard=guard)
 
     def schema_version(self) -> int:
         return int(self.transaction(lambda c: c.execute(select(schema_version.c.version)).scalar() or 0))
 
-    def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+    def _run(
+        self,
+        work: Callable[[Connection], T],
+        *,
+        write: bool,
+        engine: Engine | None = None,
+        guard: Callable[[], AbstractContextManager[object]] | None = None,
+    ) -> T:
         delay = 0.02
         for attempt in range(RETRIES):
             try:
-                with self.engine.connect() as conn:
+                with (engine or self.engine).connect() as conn:
                     if write:
                         conn.execution_options(ws_write=True)
-                    with conn.begin():
+                    with (
+                        guard() if guard is not None else nullcontext(),
+                        self._write_lock if write and self._write_lock is not None else nullcontext(),
+                        conn.begin(),
+                    ):
                         return work(conn)
             except DBAPIError as exc:
                 if is_transient(exc) and attempt < RETRIES - 1:

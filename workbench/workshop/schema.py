@@ -2,11 +2,17 @@
 
 Ballots are stored as rows `(ballot, leaf_id, weight)` so the database itself computes means,
 quantiles and spreads; the workshop and round are repeated on each weight and rank row so one
-index range covers a round without a join. Only SHA-256 hashes of tokens are stored.
+index range covers a round without a join. Only SHA-256 hashes of tokens (and of each workshop's
+long join code) are stored; rate-limit counters keep client addresses only as salted hashes.
+
+Version 2 added the rate-limit counters (`ws_limits`, one row per scope and key, updated by one
+atomic UPSERT), the hash of each workshop's long join code and a per-database salt
+(`ws_settings`); the version 1 log of failed joins is dropped.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from sqlalchemy import (
@@ -22,11 +28,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    inspect,
     select,
     text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Arbitrary constant for pg_advisory_xact_lock: replicas starting together migrate one at a time.
 PG_MIGRATION_LOCK = 0x57_6B_73_68
 
@@ -55,6 +62,8 @@ workshops = Table(
     Column("round_open", Boolean, nullable=False, default=True),
     Column("revealed", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
+    # SHA-256 of the long join code (the QR code's), unique through ix_ws_workshops_invite (v2).
+    Column("invite_hash", String(64)),
 )
 
 rounds = Table(
@@ -114,22 +123,47 @@ ballot_ranks = Table(
     Index("ix_ws_ranks_round", "workshop_id", "round", "provider_id"),
 )
 
-join_failures = Table(
-    "ws_join_failures",
+# Rate limits (v2): one counter per (scope, key) and fixed window, counted by one atomic UPSERT
+# (workbench.workshop.limits); `key` is a salted SHA-256 of the client address or workshop.
+limits = Table(
+    "ws_limits",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("client_key", String(200), nullable=False),
-    Column("at", Float, nullable=False),
-    Index("ix_ws_join_failures", "client_key", "at"),
+    Column("scope", String(16), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("started", Float, nullable=False),
+    Column("count", Integer, nullable=False),
+    Index("ix_ws_limits_started", "scope", "started"),
 )
+
+settings = Table(
+    "ws_settings",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+V1_TABLES = ("ws_workshops", "ws_rounds", "ws_participants", "ws_ballots", "ws_ballot_weights", "ws_ballot_ranks")
 
 
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn, checkfirst=True)
+    # Runs only on an empty database: version 1's tables (its log of failed joins, which _v2 drops,
+    # is left out; ws_workshops already carries the v2 column, which _v2 checks for).
+    metadata.create_all(conn, tables=[metadata.tables[name] for name in V1_TABLES], checkfirst=True)
+
+
+def _v2(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("ws_workshops")}
+    if "invite_hash" not in columns:
+        conn.execute(text("ALTER TABLE ws_workshops ADD COLUMN invite_hash VARCHAR(64)"))
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_ws_workshops_invite ON ws_workshops (invite_hash)"))
+    metadata.create_all(conn, tables=[limits, settings], checkfirst=True)
+    if conn.execute(select(settings.c.value).where(settings.c.name == "limits_salt")).first() is None:
+        conn.execute(settings.insert().values(name="limits_salt", value=secrets.token_hex(16)))
+    conn.execute(text("DROP TABLE IF EXISTS ws_join_failures"))
 
 
 # Version N is reached by running MIGRATIONS[N - 1]; append, never edit, when the schema changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 
 
 def migrate(conn: Connection) -> int:

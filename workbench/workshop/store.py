@@ -6,8 +6,11 @@ by the database (`statistics`) and the rankings (`ranking`).
 
 Concurrency: a ballot is one upsert on (workshop, round, participant) plus its weight and rank
 rows, in one transaction; on SQLite write transactions start with BEGIN IMMEDIATE (no deadlock on
-lock upgrade, busy_timeout waits), on PostgreSQL the workshop row is read FOR SHARE so closing a
-round waits for ballots in flight. A committed ballot survives the process being killed (WAL).
+lock upgrade, busy_timeout waits). A ballot and a round change exclude each other per workshop
+(`rounds`: a fair advisory lock on PostgreSQL, a writer-preferring gate in the process), so a
+close returns within milliseconds under a flood of ballots and no ballot enters a round after its
+close. A committed ballot survives the process being killed (WAL). Joining is rate limited
+(`access`, `limits`).
 """
 
 from __future__ import annotations
@@ -28,12 +31,16 @@ from ..evaluate import resolve_method
 from ..study import Study
 from . import access
 from . import aggregate as agg
+from . import limits as lim
 from .access import (
+    LOCAL_CLIENT,
     TITLE_MAX,
+    JoinLimits,
     Participant,
     PermissionDenied,
     clean_name,
     facilitator_workshop,
+    long_code,
     new_code,
     new_token,
     participant_ids,
@@ -42,6 +49,7 @@ from .access import (
 )
 from .connection import Database, StoreUnavailable
 from .ranking import own_ranking
+from .rounds import RoundGate, close_current_round, lock_round
 from .schema import ballot_ranks, ballot_weights, ballots, participants, rounds, workshops
 from .statistics import round_results
 from .studies import StudyCache, stored_path
@@ -78,16 +86,43 @@ class Receipt:
 class WorkshopStore:
     """Workshops, participants and ballots in one database (see the module docstring)."""
 
-    def __init__(self, url: str | None = None, *, join_attempts: int | None = None, join_window: float | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        join_attempts: int | None = None,
+        join_window: float | None = None,
+        limits: JoinLimits | None = None,
+    ):
         self.db = Database(url)
         self.url, self.engine, self.dialect = self.db.url, self.db.engine, self.db.dialect
         # Read from the module at construction, so a test can lower the defaults for the app's store.
-        self.join_attempts = access.JOIN_ATTEMPTS if join_attempts is None else join_attempts
-        self.join_window = access.JOIN_WINDOW if join_window is None else join_window
+        base = limits or JoinLimits(
+            attempts=access.JOIN_ATTEMPTS, window=access.JOIN_WINDOW, joins_per_client=access.JOINS_PER_CLIENT,
+            joins_window=access.JOINS_WINDOW, max_participants=access.MAX_PARTICIPANTS,
+            key_attempts=access.KEY_ATTEMPTS, key_window=access.KEY_WINDOW,
+        )  # fmt: skip
+        self.limits = JoinLimits(
+            **{**base.__dict__,
+               **({"attempts": join_attempts} if join_attempts is not None else {}),
+               **({"window": join_window} if join_window is not None else {})}
+        )  # fmt: skip
         self._studies = StudyCache()
         self._participant_cache: dict[str, tuple[int, str]] = {}
+        self._facilitator_ids: dict[str, str] = {}  # token hash -> workshop id (a workshop never moves)
         self._statics: dict[str, dict[str, Any]] = {}
         self._upsert = None
+        self._counters = lim.Counters(self.dialect)
+        self._salt: str | None = None
+        self._gate = RoundGate()
+
+    @property
+    def join_attempts(self) -> int:
+        return self.limits.attempts
+
+    @property
+    def join_window(self) -> float:
+        return self.limits.window
 
     def close(self) -> None:
         self.db.close()
@@ -134,6 +169,7 @@ class WorkshopStore:
                 "criteria_id": study.criteria_set.id, "method": method, "normalization": normalization,
                 "anonymous": bool(anonymous), "join_code": code, "facilitator_hash": token_hash(token),
                 "current_round": 1, "round_open": True, "revealed": False, "created_at": time.time(),
+                "invite_hash": token_hash(long_code(token)),
             }  # fmt: skip
 
             def insert(conn: Connection, row=row) -> None:
@@ -148,27 +184,60 @@ class WorkshopStore:
         raise StoreUnavailable("could not draw a free join code; try again")
 
     def workshop(self, facilitator_token: str) -> dict[str, Any]:
-        """Public facts of the facilitator's workshop (title, code, round, state)."""
-        return self.db.transaction(lambda c: public_facts(facilitator_workshop(c, facilitator_token), secret=True))
+        """Public facts of the facilitator's workshop (title, code, round, state) and its long join
+        code (for the QR code and the join link)."""
 
-    def close_round(self, facilitator_token: str) -> int:
-        """Close the open round (ballots are refused until a new round opens); returns its number."""
+        def work(conn: Connection) -> dict[str, Any]:
+            ws = facilitator_workshop(conn, facilitator_token)
+            self._facilitator_ids[token_hash(str(facilitator_token))] = ws["id"]
+            return {**public_facts(ws, secret=True), "long_code": long_code(facilitator_token),
+                    "has_long_code": ws["invite_hash"] is not None}  # fmt: skip
+
+        facts = self.db.transaction(work, control=True)
+        if not facts.pop("has_long_code"):  # a workshop created before version 2: store it now
+
+            def store_hash(conn: Connection) -> None:
+                conn.execute(
+                    update(workshops)
+                    .where(workshops.c.id == facts["id"], workshops.c.invite_hash.is_(None))
+                    .values(invite_hash=token_hash(facts["long_code"]))
+                )
+
+            self.db.transaction(store_hash, write=True, control=True)
+        return facts
+
+    def _round_change(self, facilitator_token: str, change: Callable[[Connection, Any, float], int]) -> int:
+        """Run a round change: wait for the ballots in flight, hold back new ones (see `rounds`),
+        then apply `change` to the freshly read workshop row; returns its result."""
+        workshop_id = self._facilitator_ids.get(token_hash(str(facilitator_token or ""))) or self.db.transaction(
+            lambda c: facilitator_workshop(c, facilitator_token)["id"], control=True
+        )
 
         def work(conn: Connection) -> int:
-            ws = facilitator_workshop(conn, facilitator_token, lock=True)
+            lock_round(conn, workshop_id, exclusive=True)
+            ws = facilitator_workshop(conn, facilitator_token)  # read after the lock: the state now
+            return change(conn, ws, time.time())
+
+        return self.db.transaction(work, write=True, control=True, guard=lambda: self._gate.round_change(workshop_id))
+
+    def close_round(self, facilitator_token: str) -> int:
+        """Close the open round (ballots are refused until a new round opens); returns its number.
+
+        When it returns, every ballot accepted into the round was committed before the round's
+        `closed_at`, and every later ballot is refused (RoundClosed)."""
+
+        def change(conn: Connection, ws: Any, now: float) -> int:
             conn.execute(update(workshops).where(workshops.c.id == ws["id"]).values(round_open=False))
-            _close_current_round(conn, ws, time.time())
+            close_current_round(conn, ws, now)
             return int(ws["current_round"])
 
-        return self.db.transaction(work, write=True)
+        return self._round_change(facilitator_token, change)
 
     def open_round(self, facilitator_token: str) -> int:
         """Start the next round (closing the current one if still open); results are hidden again."""
 
-        def work(conn: Connection) -> int:
-            ws = facilitator_workshop(conn, facilitator_token, lock=True)
-            now = time.time()
-            _close_current_round(conn, ws, now)
+        def change(conn: Connection, ws: Any, now: float) -> int:
+            close_current_round(conn, ws, now)
             number = int(ws["current_round"]) + 1
             conn.execute(rounds.insert().values(workshop_id=ws["id"], number=number, opened_at=now))
             conn.execute(
@@ -178,7 +247,7 @@ class WorkshopStore:
             )
             return number
 
-        return self.db.transaction(work, write=True)
+        return self._round_change(facilitator_token, change)
 
     def reveal(self, facilitator_token: str, revealed: bool = True) -> None:
         """Show (or hide) the group's results to participants."""
@@ -187,7 +256,7 @@ class WorkshopStore:
             ws = facilitator_workshop(conn, facilitator_token)
             conn.execute(update(workshops).where(workshops.c.id == ws["id"]).values(revealed=bool(revealed)))
 
-        self.db.transaction(work, write=True)
+        self.db.transaction(work, write=True, control=True)
 
     def results(self, facilitator_token: str, round: int | None = None) -> dict[str, Any]:  # noqa: A002 - the brief's name
         """Counts, aggregates, dispersion, winners, consensus and the ranking under the mean, for
@@ -197,7 +266,7 @@ class WorkshopStore:
             ws = facilitator_workshop(conn, facilitator_token)
             return round_results(conn, ws, round, self.study(ws["criteria_path"]))
 
-        return self.db.transaction(work)
+        return self.db.transaction(work, control=True)
 
     def compare_rounds(self, facilitator_token: str) -> list[dict[str, Any]]:
         """The results of every round so far, oldest first."""
@@ -207,7 +276,7 @@ class WorkshopStore:
             study = self.study(ws["criteria_path"])
             return [round_results(conn, ws, n, study) for n in range(1, int(ws["current_round"]) + 1)]
 
-        return self.db.transaction(work)
+        return self.db.transaction(work, control=True)
 
     def participants(self, facilitator_token: str, limit: int = 500) -> list[dict[str, Any]]:
         """Joined participants (name, or None when anonymous) and whether they voted this round."""
@@ -237,7 +306,7 @@ class WorkshopStore:
                 for i, r in enumerate(rows)
             ]
 
-        return self.db.transaction(work)
+        return self.db.transaction(work, control=True)
 
     def ballots(self, facilitator_token: str, round: int | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Every ballot of a round as normalised leaf weights (for exports); names only when the
@@ -267,28 +336,85 @@ class WorkshopStore:
                 entry["weights"][r.leaf_id] = float(r.weight)
             return list(out.values())
 
-        return self.db.transaction(work)
+        return self.db.transaction(work, control=True)
 
     # --- participants ------------------------------------------------------------------------
 
-    def check_code(self, join_code: str, client_key: str = "local") -> dict[str, Any]:
+    def check_code(self, join_code: str, client_key: str = LOCAL_CLIENT) -> dict[str, Any]:
         """Title and anonymity of the workshop behind a code (so the join form knows whether to
-        ask for a name); a wrong code counts against the client like a failed join."""
-        return self._by_code(join_code, client_key, lambda conn, ws: public_facts(ws, secret=False))
+        ask for a name); a wrong code counts against the client like a failed join.
 
-    def join(self, join_code: str, name: str | None = None, client_key: str = "local") -> Participant:
-        """Join a workshop by its code; returns the participant's secret token (shown once)."""
-        return self._by_code(join_code, client_key, lambda conn, ws: access.add_participant(conn, ws, name))
+        `client_key` is who the limits count against: the client's address
+        (access.client_address)."""
+        return self._by_code(join_code, client_key, lambda conn, ws, now: public_facts(ws, secret=False))
 
-    def _by_code(self, join_code: str, client_key: str, work: Callable[[Connection, Any], T]) -> T:
-        def attempt(conn: Connection) -> T | None:
-            ws = access.admit(conn, join_code, client_key, attempts=self.join_attempts, window=self.join_window)
-            return None if ws is None else work(conn, ws)
+    def join(self, join_code: str, name: str | None = None, client_key: str = LOCAL_CLIENT) -> Participant:
+        """Join a workshop by its code; returns the participant's secret token (shown once).
 
-        result = self.db.transaction(attempt, write=True)
-        if result is None:  # the failure was committed (it counts), then the code is refused
+        PermissionDenied: a wrong code ("code"), too many wrong codes from this client
+        ("rate_limited"; the long code still works), the workshop's cap ("full") or this client's
+        joins per hour ("joins")."""
+        client = clean_name(client_key, 200) or LOCAL_CLIENT
+        return self._by_code(
+            join_code,
+            client,
+            lambda conn, ws, now: access.add_participant(
+                conn, self._counters, self._salt_of(conn), ws, name, client, self.limits, now
+            ),  # fmt: skip
+        )
+
+    def _salt_of(self, conn: Connection) -> str:
+        if self._salt is None:
+            self._salt = lim.salt(conn)
+        return self._salt
+
+    def _by_code(self, join_code: str, client_key: str, work: Callable[[Connection, Any, float], T]) -> T:
+        client = clean_name(client_key, 200) or LOCAL_CLIENT
+
+        def attempt(conn: Connection) -> tuple[access.Admission, T | None]:
+            now = time.time()
+            admission = access.admit(conn, self._counters, self._salt_of(conn), join_code, client, self.limits, now)
+            if admission.workshop is None:
+                return admission, None  # committed: a counted failure stays counted
+            return admission, work(conn, admission.workshop, now)
+
+        admission, result = self.db.transaction(attempt, write=True)
+        if admission.refusal == "rate_limited":
+            raise PermissionDenied(
+                f"too many wrong codes from this network: wait {admission.minutes} minutes, or use the long code "
+                "of the QR code",
+                reason="rate_limited",
+                minutes=admission.minutes,
+            )
+        if admission.refusal is not None:
             raise PermissionDenied("no workshop has this code; check it and try again", reason="code")
-        return result
+        return result  # type: ignore[return-value]
+
+    def check_facilitator_key(self, given: str, client_key: str = LOCAL_CLIENT) -> None:
+        """Refuse (PermissionDenied "key", or "key_limited" after too many wrong keys from this
+        client) unless `given` is $WORKBENCH_FACILITATOR_KEY; no key set lets anyone create."""
+        expected = access.facilitator_key()
+        if expected is None:
+            return
+        client = clean_name(client_key, 200) or LOCAL_CLIENT
+        rules = self.limits
+
+        def attempt(conn: Connection) -> tuple[str, int] | None:
+            now = time.time()
+            key = lim.key_hash(self._salt_of(conn), lim.FAILED_KEY, client)
+            hit = self._counters.hit(conn, lim.FAILED_KEY, key, window=rules.key_window, now=now)
+            if hit.count > rules.key_attempts:
+                return "key_limited", access.minutes_left(hit.started, rules.key_window, now)
+            if not access.key_matches(given, expected):
+                return "key", 0  # committed: the failure counts
+            self._counters.refund(conn, lim.FAILED_KEY, key, hit)
+            return None
+
+        refusal = self.db.transaction(attempt, write=True)
+        if refusal is not None:
+            reason, minutes = refusal
+            message = "too many wrong keys: wait a few minutes" if minutes else "this facilitator key is not right"
+            raise PermissionDenied(message, reason=reason, minutes=minutes)
 
     def submit_ballot(self, participant_token: str, weights: Mapping[str, object]) -> Receipt:
         """Store (or replace) the participant's ballot in the open round.
@@ -309,7 +435,8 @@ class WorkshopStore:
         raw = json.dumps({str(k): float(v) for k, v in weights.items()}, sort_keys=True)
 
         def work(conn: Connection) -> Receipt:
-            ws = _workshop_row(conn, workshop_id, share_lock=True)
+            lock_round(conn, workshop_id, exclusive=False)  # a round change waits for this ballot
+            ws = _workshop_row(conn, workshop_id)  # read after the lock: a committed close is seen
             if not ws["round_open"]:
                 raise RoundClosed(f"round {ws['current_round']} is closed: your ballot was not recorded")
             number = int(ws["current_round"])
@@ -339,7 +466,9 @@ class WorkshopStore:
             )
             return Receipt(number, revision, leaf_w, ranking)
 
-        return self.db.transaction(work, write=True)
+        # The gate is taken once a connection is held: a round change waits only for ballots that
+        # are running, not for the ones queued for a connection.
+        return self.db.transaction(work, write=True, guard=lambda: self._gate.ballot(workshop_id))
 
     def _upsert_ballot(self, conn: Connection, workshop_id: str, number: int, pid: int, raw: str) -> tuple[int, int]:
         """INSERT … ON CONFLICT (workshop, round, participant) DO UPDATE: a revision replaces the
@@ -398,21 +527,5 @@ class WorkshopStore:
         return self.db.transaction(work)
 
 
-def _workshop_row(conn: Connection, workshop_id: str, *, share_lock: bool = False) -> Any:
-    query = select(workshops).where(workshops.c.id == workshop_id)
-    if share_lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update(read=True)
-    return conn.execute(query).mappings().one()
-
-
-def _close_current_round(conn: Connection, ws: Mapping[str, Any], moment: float) -> None:
-    """Stamp the workshop's current round closed (no-op when it already is)."""
-    conn.execute(
-        update(rounds)
-        .where(
-            rounds.c.workshop_id == ws["id"],
-            rounds.c.number == ws["current_round"],
-            rounds.c.closed_at.is_(None),
-        )
-        .values(closed_at=moment)
-    )
+def _workshop_row(conn: Connection, workshop_id: str) -> Any:
+    return conn.execute(select(workshops).where(workshops.c.id == workshop_id)).mappings().one()
