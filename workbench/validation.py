@@ -110,15 +110,17 @@ def scan(paths: list[str | Path]) -> Catalogue:
         for profile in providers + components:
             if profile.path and profile.path.resolve() in scanned:
                 cat.warnings.extend(profile.warnings)
+    sets = {cs.path.resolve(): cs for cs in cat.criteria_sets if cs.path}
     for path, doc, kind in docs:
         if kind == "scenario":
             cat.scenarios += 1
-            cat.problems.extend(_check_scenario(doc, path))
+            cat.problems.extend(_check_scenario(doc, path, sets, cat))
     return cat
 
 
-def _check_scenario(doc, path: Path) -> list[Problem]:
-    """A scenario is checked against the criteria set it names (ids of criteria and providers)."""
+def _check_scenario(doc, path: Path, sets: dict[Path, CriteriaSet], cat: Catalogue) -> list[Problem]:
+    """A scenario is checked against the criteria set it names (ids of criteria and providers);
+    a set and profiles this scan already read are not read again."""
     criteria_set, provider_ids = None, None
     named = doc.data.get("criteria") if isinstance(doc.data, dict) else None
     if isinstance(named, str):
@@ -126,12 +128,16 @@ def _check_scenario(doc, path: Path) -> list[Problem]:
         found = next((c for c in candidates if is_file(c)), None)
         if found is None:
             return [Problem(str(path), doc.line(("criteria",)), "criteria", f"criteria set {named!r} not found")]
+        criteria_set = sets.get(found.resolve())
+        _, known, _ = cat.profiles_of(criteria_set) if criteria_set else (None, [], [])
         try:
-            criteria_set = load_criteria_set(found)
-            providers, _ = load_providers(resolve_providers_dir(criteria_set, None), ignore_unknown=True)
-            provider_ids = [p.id for p in providers]
+            if criteria_set is None:
+                criteria_set = load_criteria_set(found)
+            if not known:
+                known, _ = load_providers(resolve_providers_dir(criteria_set, None), ignore_unknown=True)
         except LoadError:
             return []  # the set's own problems are reported with the set
+        provider_ids = [p.id for p in known]
     try:
         scenario_from_doc(doc, criteria_set, provider_ids, path)
     except LoadError as exc:
