@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .errors import WorkbenchError
 from .methods import Decision, get_method, registry
@@ -355,6 +354,18 @@ def _normalizes_to_zero(data: Decision, j: int) -> bool:
         return False
 
 
+def _mid_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of `values` (ascending), tied values sharing the mean of the ranks they span."""
+    order = np.argsort(values, kind="stable")
+    ordered = np.asarray(values)[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(ordered)]
+    out = np.empty(len(ordered))
+    for start, end in zip(starts, ends, strict=True):
+        out[order[start:end]] = (start + end + 1) / 2  # mean of ranks start+1 .. end
+    return out
+
+
 def kendall_w(ranks: np.ndarray) -> float:
     """Kendall's coefficient of concordance W for k raters × n items (Kendall & Babington Smith 1939),
     with ties: each rater's ranks become mid-ranks (1, 1, 3 -> 1.5, 1.5, 3) and
@@ -366,7 +377,7 @@ def kendall_w(ranks: np.ndarray) -> float:
     k, n = ranks.shape if ranks.ndim == 2 else (0, 0)
     if k < 2 or n < 2:
         return 1.0
-    mid = np.vstack([rankdata(row, method="average") for row in ranks])
+    mid = np.vstack([_mid_ranks(row) for row in ranks])
     totals = mid.sum(axis=0)
     s = float(((totals - totals.mean()) ** 2).sum())
     ties = sum(float((counts**3 - counts).sum()) for counts in (np.unique(row, return_counts=True)[1] for row in mid))
