@@ -20,6 +20,7 @@ from workbench.i18n import LANGS, t
 HERE = Path(__file__).resolve().parent
 PAGES = (
     ("study.py", "app.nav.study", ":material/folder_open:", None),
+    ("build.py", "app.nav.build", ":material/construction:", "build"),
     ("weights.py", "app.nav.weights", ":material/tune:", None),
     ("compare.py", "app.nav.compare", ":material/leaderboard:", None),
     ("provider.py", "app.nav.provider", ":material/badge:", None),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.drafts.places import saved_criteria_files
 from workbench.errors import LoadError, Problem
 from workbench.files.loading import load_criteria_set, load_providers
 from workbench.model import CriteriaSet, Provider
@@ -54,9 +55,11 @@ def load_set(path: Path) -> tuple[CriteriaSet | None, list[Problem]]:
 
 
 def catalogue() -> tuple[list[SetEntry], list[Problem]]:
-    """Every valid criteria set in `criteria_dir()`, and the problems of the files that are not."""
+    """Every valid criteria set in `criteria_dir()`, then those saved in $WORKBENCH_STUDIES_DIR, and
+    the problems of the files that are not."""
     folder = criteria_dir()
     files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    files += [p for p in saved_criteria_files() if p not in files]  # saved from the Build page
     sets, problems = [], []
     for path in files:
         cs, probs = load_set(path)
