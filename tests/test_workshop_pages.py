@@ -1,6 +1,8 @@
 """AppTest of the workshop pages: the facilitator dashboard (ui/pages/workshop.py) and the
 participant page (ui/pages/join.py), each on its own SQLite file. AppTest renders the live
-fragment on every full run (it cannot tick the timer)."""
+fragment on every full run (it cannot tick the timer) and cannot send cookies: the tests that
+come back with a cookie stand in for the browser through ui.workshop_store.read_cookies (the
+real cookie round trip is in tests/test_workshop_browser.py)."""
 
 from __future__ import annotations
 
@@ -84,6 +86,8 @@ def test_facilitator_creates_a_workshop(db):
     shown = texts(at)
     assert f"{info['join_code'][:3]}-{info['join_code'][3:]}" in shown  # the projected code
     assert f"/join?code={info['join_code']}" in shown
+    long_code = info["long_code"]
+    assert f"{long_code[:4]}-{long_code[4:8]}-{long_code[8:]}" in shown  # never blocked by the limits
     assert len(at.image) == 1  # the QR code
     assert "Aucune pondération reçue" in shown
 
@@ -102,10 +106,13 @@ def test_facilitator_dashboard_shows_values_and_escapes_names(store):
     assert "<script>" not in texts(at) and "<i>test</i>" not in texts(at)
     assert "Atelier &lt;i&gt;test&lt;/i&gt;" in texts(at)  # the title is escaped (ui.widgets.md_escape)
     ranking = next(f for f in frames if "Rang" in f.columns)
-    assert list(ranking["Option"]) == [r["name"] for r in res["ranking"]]
+    # Option names in French on the French screen (the engine's ranking carries English names).
+    french = {"alpha": "Alpha", "beta": "Bêta", "gamma": "Gamma"}
+    assert list(ranking["Option"]) == [french[r["id"]] for r in res["ranking"]]
+    assert "Bêta" in list(ranking["Option"]) and "Beta" not in list(ranking["Option"])
     wins = "Participants pour qui elle arrive 1re"
     assert dict(zip(ranking["Option"], ranking[wins], strict=True)) == {
-        r["name"]: res["winners"][r["id"]] for r in res["ranking"]
+        french[r["id"]]: res["winners"][r["id"]] for r in res["ranking"]
     }
     table = next(f for f in frames if "Écart-type" in f.columns)
     assert (
@@ -138,9 +145,11 @@ def test_facilitator_round_controls(store):
 def test_aggregate_feeds_compare_and_reports(store):
     ws, _ = populated(store)
     at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    assert "L'agrégat de ce tour repose sur les pondérations reçues : 3 sur 3 participants." in texts(at)
     at.selectbox(key="wsf_use_kind").select("median").run()
     at.button(key="wsf_use").click().run()
     assert not at.exception
+    assert not [b for b in at.button if b.key == "wsf_use_confirm"]  # enough ballots: no question
     res = store.results(ws.facilitator_token)
     cs = load_criteria_set(MINI)
     expected = leaf_to_node_weights(cs, res["aggregate"]["median"])
@@ -240,7 +249,8 @@ def test_too_many_wrong_codes_block_the_client(store, monkeypatch):
     for code in ("AAA-AAA", "BBB-BBB", ws.join_code):
         at.text_input(key="wsp_code").input(code)
         at.button[0].click().run()
-    assert "Trop de codes erronés depuis cet appareil : attendez 10 minutes" in texts(at)
+    assert "Trop de codes erronés depuis ce réseau : scannez le code QR ou tapez le code long" in texts(at)
+    assert "attendez 10 minutes" in texts(at)
     assert "wsp_info" not in at.session_state
 
 
@@ -346,3 +356,142 @@ def test_join_page_tells_weights_errors_by_class(store, monkeypatch, error, show
     at.button(key="wsp_send").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [shown]
+
+
+# --- issue 12: few ballots, names in French, no analyst navigation, coming back -------------------
+
+
+def test_aggregate_of_few_ballots_asks_first(store):
+    """1 ballot of 3 participants: the page says what the average rests on and asks before
+    making it the weights in force (it took it silently before)."""
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    people = [store.join(ws.join_code, name=n) for n in ("Ann", "Bo", "Cy")]
+    store.submit_ballot(people[0].token, {"legal": 1, "cost": 3})
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    assert "L'agrégat de ce tour repose sur les pondérations reçues : 1 sur 3 participants." in texts(at)
+    before = dict(at.session_state["wb_weights"])
+    at.button(key="wsf_use").click().run()
+    assert not at.exception
+    assert "Pondérations reçues : 1 sur 3 participants. L'agrégat (Moyenne) risque de ne pas représenter" in texts(at)
+    assert at.session_state["wb_weights"] == before and "wb_workshop" not in at.session_state
+    at.button(key="wsf_use_cancel").click().run()
+    assert at.session_state["wb_weights"] == before and not [b for b in at.button if b.key == "wsf_use_confirm"]
+    at.button(key="wsf_use").click().run()
+    at.button(key="wsf_use_confirm").click().run()
+    assert not at.exception
+    expected = leaf_to_node_weights(load_criteria_set(MINI), store.results(ws.facilitator_token)["aggregate"]["mean"])
+    assert at.session_state["wb_weights"] == pytest.approx(expected)
+    assert at.session_state["wb_workshop"]["Pondérations reçues"] == 1
+
+
+def test_participants_see_option_names_in_their_language(store):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    store.submit_ballot(store.join(ws.join_code, name="Ann").token, {"legal": 3, "cost": 1})
+    store.reveal(ws.facilitator_token)
+    at = join_as(open_page(JOIN, code=ws.join_code), "Bo")
+    group = [d.value for d in at.dataframe if "Option" in d.value.columns]
+    assert group and all("Bêta" in list(g["Option"]) and "Beta" not in list(g["Option"]) for g in group)
+    at = join_as(open_page(JOIN, code=ws.join_code, lang="en"), "Cy")
+    group = [d.value for d in at.dataframe if "Option" in d.value.columns]
+    assert all("Beta" in list(g["Option"]) for g in group)
+
+
+def test_join_page_has_no_analyst_navigation(store):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = open_page(JOIN, code=ws.join_code)
+    assert not at.exception
+    assert len(at.sidebar.children) == 0  # no language radio, no study name, no page list
+    assert [r.key for r in at.radio] == ["wb_lang"]  # the page's own language switch
+    assert dict(at.query_params) == {"code": ws.join_code}  # no analyst scenario in the address
+    at.radio(key="wb_lang").set_value("en").run()
+    assert at.title[0].value == "Join a workshop"
+    analyst = open_page("ui/pages/compare.py")
+    assert len(analyst.sidebar.children) >= 1  # the analyst pages keep theirs
+
+
+def cookies(monkeypatch, values: dict[str, str]) -> None:
+    """What the browser would send when the session connects."""
+    import ui.workshop_store as ws_ui
+
+    monkeypatch.setattr(ws_ui, "read_cookies", lambda: dict(values))
+
+
+def test_participant_comes_back_as_the_same_participant(store, monkeypatch):
+    """Join, send, then a reload (a new session with the browser's cookie): the same participant,
+    whose next ballot is revision 2; typing the code again resumes too. One person, one ballot."""
+    ws = store.create_workshop(criteria=MINI, title="Consultation", anonymous=True)
+    at = join_as(open_page(JOIN, code=ws.join_code), None)
+    token = at.session_state["wsp_token"]
+    assert dict(at.query_params) == {"code": ws.join_code}  # the code stays in the address
+    scripts = [h.proto.body for h in at.get("html")]
+    cookie = f"wb_participant_{ws.join_code}"
+    assert any(f"document.cookie = '{cookie}={token};" in body for body in scripts)
+    at.button(key="wsp_send").click().run()
+    assert "version 1" in texts(at)
+    cookies(monkeypatch, {cookie: token})
+    again = open_page(JOIN, code=ws.join_code)  # the reload
+    assert not again.exception and again.session_state["wsp_token"] == token
+    again.button(key="wsp_send").click().run()
+    assert "Pondération enregistrée (tour 1, version 2)." in texts(again)
+    bare = open_page(JOIN)  # the bare join address: this browser's one workshop
+    assert bare.session_state["wsp_token"] == token
+    cookies(monkeypatch, {cookie: token, "wb_participant_ZZZZZZ": "another-one"})
+    typed = open_page(JOIN)  # two workshops on this device: the code typed by hand decides
+    assert "wsp_token" not in typed.session_state
+    typed.text_input(key="wsp_code").input(ws.join_code.lower())
+    typed.button[0].click().run()
+    assert typed.session_state["wsp_token"] == token
+    res = store.results(ws.facilitator_token)
+    assert (res["participants"], res["ballots"]) == (1, 1)
+    assert store.ballots(ws.facilitator_token)[0]["revision"] == 2
+
+
+def test_participant_who_leaves_is_not_resumed(store, monkeypatch):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = join_as(open_page(JOIN, code=ws.join_code), "Ann")
+    token = at.session_state["wsp_token"]
+    cookies(monkeypatch, {f"wb_participant_{ws.join_code}": token})
+    at.button(key="wsp_leave").click().run()
+    assert "wsp_token" not in at.session_state
+    scripts = [h.proto.body for h in at.get("html")]
+    assert any(f"wb_participant_{ws.join_code}=; path=/; max-age=0" in body for body in scripts)
+    # A cookie that no longer opens anything (here: forged) is ignored: the join form shows.
+    cookies(monkeypatch, {f"wb_participant_{ws.join_code}": "forged-token"})
+    fresh = open_page(JOIN, code=ws.join_code)
+    assert "wsp_token" not in fresh.session_state and not fresh.exception
+
+
+def test_facilitator_comes_back_after_a_reload(store, monkeypatch):
+    ws, _ = populated(store)
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token)
+    scripts = [h.proto.body for h in at.get("html")]
+    assert any(f"document.cookie = 'wb_facilitator={ws.facilitator_token};" in body for body in scripts)
+    assert ws.facilitator_token not in str(dict(at.query_params))  # never in the address
+    cookies(monkeypatch, {"wb_facilitator": ws.facilitator_token})
+    again = open_page(FACILITATOR)  # F5: the bare address, the cookie
+    assert not again.exception
+    assert metrics(again)["Pondérations reçues"] == "3"
+    again.button(key="wsf_leave").click().run()
+    assert "Créer un atelier" in texts(again)  # left: the (stale) cookie is not taken up again
+    cookies(monkeypatch, {"wb_facilitator": "forged"})
+    stale = open_page(FACILITATOR)
+    assert "Créer un atelier" in texts(stale) and not stale.error
+
+
+def test_facilitator_key_guards_creation(store, db, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_FACILITATOR_KEY", "clé secrète 2026")
+    at = open_page(FACILITATOR)
+    at.text_input(key="wsf_title").input("Atelier protégé")
+    at.text_input(key="wsf_key").input("mauvaise")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Cette clé d'animation n'est pas la bonne." in texts(at)
+    assert "wsf_token" not in at.session_state
+    at.text_input(key="wsf_key").input("clé secrète 2026")
+    at.button[0].click().run()
+    token = at.session_state["wsf_token"]
+    assert store.workshop(token)["title"] == "Atelier protégé"
+    assert "clé secrète" not in str(dict(at.query_params))
+    monkeypatch.delenv("WORKBENCH_FACILITATOR_KEY")
+    open_page(FACILITATOR)
+    assert not [ti for ti in open_page(FACILITATOR).text_input if ti.key == "wsf_key"]

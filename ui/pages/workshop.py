@@ -1,6 +1,10 @@
 """Workshop facilitator page: create a workshop, project its join code and QR code, watch ballots
-arrive (the dashboard refreshes by itself), close and open rounds, export, and feed the
-aggregate into Compare and the reports. Every statistic comes from workbench.workshop."""
+arrive (the dashboard refreshes by itself, in place), close and open rounds, export, and feed the
+aggregate into Compare and the reports. Every statistic comes from workbench.workshop.
+
+The facilitator token stays in the session and in a cookie (ui.workshop_store), never in the
+address: a reload, a closed tab or a restarted laptop come back to the same workshop. When
+$WORKBENCH_FACILITATOR_KEY is set, creating a workshop asks for it."""
 
 from __future__ import annotations
 
@@ -17,18 +21,28 @@ from ui import state
 from ui.language import get_lang
 from ui.study_files import catalogue
 from ui.widgets import md_escape, provider_colors, show_problems
-from ui.workshop_store import workshop_store
+from ui.workshop_store import FACILITATOR_COOKIE, client_key, delete_cookie, read_cookie, workshop_store, write_cookie
 from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.workshop import PermissionDenied, StoreUnavailable, WorkshopStore, format_code, leaf_to_node_weights
 from workbench.workshop import export as ws_export
+from workbench.workshop.access import facilitator_key
 from workbench.workshop.studies import resolve_stored
 
 REFRESH_SECONDS = 2
 PUBLIC_URL_ENV = "WORKBENCH_PUBLIC_URL"  # set behind a proxy: the address participants reach
 TOKEN_KEY, ID_KEY = "wsf_token", "wsf_id"
+LEFT_KEY = "wsf_left"  # the token this session left: its cookie (read at connection) is stale
+CONFIRM_KEY = "wsf_confirm_use"
 KINDS = ("mean", "geometric", "median")
+# The projected screen refreshes in place: Streamlit's "Running… Stop" badge and the fading of
+# the live part while it re-reads the database are switched off here (static text, no user input).
+QUIET_CSS = """<style>
+[data-testid="stStatusWidget"] { visibility: hidden; }
+.st-key-wsf_live [data-stale="true"], .st-key-wsf_live [data-stale="true"] * {
+  opacity: 1 !important; transition: none !important; }
+</style>"""
 
 lang = get_lang()
 
@@ -67,23 +81,43 @@ def _token_from_link(text: str) -> str:
 
 
 def _adopt_query_params() -> None:
-    """A facilitator link's token moves into the session (app.py then rewrites the URL, so the
-    secret does not stay in the address bar of a projected screen)."""
+    """A facilitator link's token moves into the session and the cookie (app.py then rewrites the
+    URL, so the secret does not stay in the address bar of a projected screen)."""
     token = st.query_params.get("token")
     if token and st.query_params.get("ws"):
         st.session_state[TOKEN_KEY] = token
         st.session_state[ID_KEY] = st.query_params.get("ws")
+        st.session_state.pop(LEFT_KEY, None)
+
+
+def _adopt_cookie() -> None:
+    """Back after a reload or a closed tab: the browser's cookie brings the token back (unless
+    this session just left that workshop; the cookie was read when the session connected)."""
+    if st.session_state.get(TOKEN_KEY):
+        return
+    token = read_cookie(FACILITATOR_COOKIE)
+    if token and token != st.session_state.get(LEFT_KEY):
+        st.session_state[TOKEN_KEY] = token
 
 
 def _leave() -> None:
-    for key in (TOKEN_KEY, ID_KEY, "wsf_created"):
+    st.session_state[LEFT_KEY] = st.session_state.get(TOKEN_KEY) or read_cookie(FACILITATOR_COOKIE) or ""
+    for key in (TOKEN_KEY, ID_KEY, "wsf_created", CONFIRM_KEY):
         st.session_state.pop(key, None)
+
+
+def _key_refused(exc: PermissionDenied) -> str:
+    if exc.reason == "key_limited":
+        return t("workshop.create.key_limited", lang, minutes=exc.minutes)
+    return t("workshop.create.key_wrong", lang)
 
 
 # --- no workshop yet: create or resume ---------------------------------------------------------
 
 
 def create_or_resume() -> None:
+    if st.session_state.get(LEFT_KEY) is not None:
+        delete_cookie(FACILITATOR_COOKIE)
     st.caption(t("workshop.intro", lang))
     col_new, col_resume = st.columns(2, gap="large")
     with col_new:
@@ -97,9 +131,17 @@ def create_or_resume() -> None:
                                 format_func=lambda p: names.get(p, Path(p).name), key="wsf_set")  # fmt: skip
             title = st.text_input(t("workshop.create.title", lang), max_chars=200, key="wsf_title")
             anonymous = st.checkbox(t("workshop.create.anonymous", lang), key="wsf_anonymous")
+            needs_key = facilitator_key() is not None
+            given = (st.text_input(t("workshop.create.key", lang), type="password", key="wsf_key",
+                                   help=t("workshop.create.key_help", lang)) if needs_key else "")  # fmt: skip
             if st.form_submit_button(t("workshop.create.submit", lang), type="primary"):
                 try:
+                    if needs_key:
+                        store().check_facilitator_key(given, client_key())
                     ws = store().create_workshop(criteria=path, title=title, anonymous=anonymous)
+                except PermissionDenied as exc:
+                    st.error(_key_refused(exc))
+                    return
                 except StoreUnavailable as exc:
                     st.error(t("workshop.unreachable", lang, reason=str(exc)))
                     return
@@ -109,6 +151,7 @@ def create_or_resume() -> None:
                 st.session_state[TOKEN_KEY] = ws.facilitator_token
                 st.session_state[ID_KEY] = ws.id
                 st.session_state["wsf_created"] = True
+                st.session_state.pop(LEFT_KEY, None)
                 st.rerun()
     with col_resume:
         st.subheader(t("workshop.resume.header", lang))
@@ -116,6 +159,7 @@ def create_or_resume() -> None:
             link = st.text_input(t("workshop.resume.link", lang), type="password", key="wsf_link")
             if st.form_submit_button(t("workshop.resume.submit", lang)):
                 st.session_state[TOKEN_KEY] = _token_from_link(link)
+                st.session_state.pop(LEFT_KEY, None)
                 st.rerun()
 
 
@@ -123,8 +167,10 @@ def create_or_resume() -> None:
 
 
 def join_panel(info: dict, token: str) -> None:
-    """Code, QR code and links; the secret facilitator link stays folded away."""
+    """Code, QR code and links; the secret facilitator link stays folded away. The QR code
+    carries the long code, which the join limits never refuse."""
     link = f"{base_url()}/join?code={info['join_code']}"
+    qr_link = f"{base_url()}/join?code={info['long_code']}"
     col_code, col_qr = st.columns([3, 2], vertical_alignment="center")
     with col_code:
         st.caption(t("workshop.join_code", lang))
@@ -135,12 +181,13 @@ def join_panel(info: dict, token: str) -> None:
             unsafe_allow_html=True,
         )
         st.markdown(t("workshop.join_at", lang, link=f"`{link}`"))
+        st.caption(t("workshop.long_code", lang, code=format_code(info["long_code"])))
         with st.expander(t("workshop.secret_link", lang)):
             st.caption(t("workshop.secret_help", lang))
             st.code(f"{base_url()}/workshop?ws={info['id']}&token={token}", language=None)
     with col_qr:
         buf = io.BytesIO()
-        segno.make(link, error="m").save(buf, kind="png", scale=8, border=2)
+        segno.make(qr_link, error="m").save(buf, kind="png", scale=8, border=2)
         st.image(buf.getvalue(), width=240, caption=t("workshop.qr_alt", lang))
 
 
@@ -171,7 +218,12 @@ def _pct(x: float | None) -> str:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def dashboard(token: str) -> None:
-    """Live part: re-read the database on a timer (no page reload)."""
+    """Live part: re-read the database on a timer; only this fragment reruns, in place."""
+    with st.container(key="wsf_live"):
+        live(token)
+
+
+def live(token: str) -> None:
     try:
         results = store().results(token)
         # A public consultation lists no one: counts only, so thousands of ballots stay cheap.
@@ -221,7 +273,7 @@ def dashboard(token: str) -> None:
             [
                 {
                     t("col.rank", lang): r["rank"],
-                    t("col.provider", lang): r["name"],
+                    t("col.provider", lang): provider_names.get(r["id"], r["name"]),
                     t("col.score", lang): fmt_number(r["score"], lang, 3),
                     t("col.eligible", lang): t("workshop.yes" if r["eligible"] else "workshop.no", lang),
                     t("workshop.col.wins", lang): wins.get(r["id"], 0),
@@ -319,16 +371,33 @@ def export_section(token: str, info: dict) -> None:
     col_kind, col_use = st.columns([2, 3], vertical_alignment="bottom")
     kind = col_kind.selectbox(t("workshop.use.kind", lang), KINDS, format_func=lambda k: t(f"workshop.agg.{k}", lang),
                               key="wsf_use_kind")  # fmt: skip
-    if col_use.button(t("workshop.use.button", lang), key="wsf_use", type="primary", icon=":material/input:"):
-        try:
-            results = store().results(token)
-        except StoreUnavailable as exc:
-            st.error(t("workshop.unreachable", lang, reason=str(exc)))
-            return
+    clicked = col_use.button(t("workshop.use.button", lang), key="wsf_use", type="primary", icon=":material/input:")
+    try:
+        results = store().results(token)
+    except StoreUnavailable as exc:
+        st.error(t("workshop.unreachable", lang, reason=str(exc)))
+        return
+    support = ws_export.aggregate_support(results)
+    st.caption(t("workshop.use.support", lang, ballots=support["ballots"], participants=support["participants"]))
+    cs = store().study(info["criteria_path"]).criteria_set
+    if clicked:
         if not results["ballots"]:
             st.warning(t("workshop.no_ballots", lang))
-        else:
-            use_in_compare(results, store().study(info["criteria_path"]).criteria_set, kind)
+        elif support["enough"]:
+            use_in_compare(results, cs, kind)
+        else:  # few ballots: say so and ask
+            st.session_state[CONFIRM_KEY] = kind
+    pending = st.session_state.get(CONFIRM_KEY)
+    if pending and results["ballots"]:
+        st.warning(t("workshop.use.few", lang, ballots=support["ballots"], participants=support["participants"],
+                     minimum=support["minimum"], kind=t(f"workshop.agg.{pending}", lang)))  # fmt: skip
+        yes, no = st.columns(2)
+        if yes.button(t("workshop.use.confirm", lang), key="wsf_use_confirm", icon=":material/check:"):
+            st.session_state.pop(CONFIRM_KEY, None)
+            use_in_compare(results, cs, pending)
+        if no.button(t("workshop.use.cancel", lang), key="wsf_use_cancel"):
+            st.session_state.pop(CONFIRM_KEY, None)
+            st.rerun()
     if st.session_state.get("wb_workshop"):
         st.page_link("ui/pages/compare.py", label=t("workshop.use.goto", lang), icon=":material/leaderboard:")
 
@@ -341,14 +410,16 @@ def use_in_compare(results: dict, cs, kind: str) -> None:
         state.reset_for_set(path)
     state.set_weights(leaf_to_node_weights(cs, results["aggregate"][kind]))
     st.session_state["wb_workshop"] = ws_export.report_summary(results, cs, kind, lang)
-    state.flash("success", t("workshop.use.done", lang, title=results["workshop"]["title"], round=results["round"],
-                             kind=t(f"workshop.agg.{kind}", lang)))  # fmt: skip
+    state.flash("success", t("workshop.use.done", lang, title=md_escape(results["workshop"]["title"]),
+                             round=results["round"], kind=t(f"workshop.agg.{kind}", lang),
+                             ballots=results["ballots"], participants=results["participants"]))  # fmt: skip
     st.rerun()
 
 
 def main() -> None:
     st.title(t("workshop.title", lang))
     _adopt_query_params()
+    _adopt_cookie()
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         create_or_resume()
@@ -356,6 +427,10 @@ def main() -> None:
     try:
         info = store().workshop(token)
     except PermissionDenied:
+        if token == read_cookie(FACILITATOR_COOKIE):  # a stale cookie (workshop gone): forget it quietly
+            _leave()
+            create_or_resume()
+            return
         st.error(t("workshop.resume.invalid", lang))
         st.button(t("workshop.leave", lang), on_click=_leave, key="wsf_leave_bad")
         return
@@ -363,6 +438,8 @@ def main() -> None:
         st.error(t("workshop.unreachable", lang, reason=str(exc)))
         return
     st.session_state[ID_KEY] = info["id"]
+    write_cookie(FACILITATOR_COOKIE, token)
+    st.html(QUIET_CSS)
     if st.session_state.pop("wsf_created", False):
         st.success(t("workshop.create.done", lang))
     st.header(md_escape(info["title"]), anchor=False)

@@ -17,6 +17,26 @@ from ..i18n import fmt_number, t
 from ..model import CriteriaSet
 
 KINDS = ("mean", "geometric", "median")
+# An aggregate resting on fewer ballots, or on fewer than this share of the participants, is
+# applied only after the facilitator confirms it.
+MIN_BALLOTS = 3
+MIN_SHARE = 0.5
+
+
+def aggregate_support(results: Mapping[str, Any]) -> dict[str, Any]:
+    """How many ballots the round's aggregate rests on, out of how many participants, and whether
+    that is enough to use it without asking (`enough`: at least MIN_BALLOTS ballots and
+    MIN_SHARE of the participants)."""
+    count = int(results.get("ballots") or 0)
+    joined = max(int(results.get("participants") or 0), count)
+    share = count / joined if joined else 0.0
+    return {
+        "ballots": count,
+        "participants": joined,
+        "share": share,
+        "enough": count >= MIN_BALLOTS and share >= MIN_SHARE,
+        "minimum": MIN_BALLOTS,
+    }
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:
