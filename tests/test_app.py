@@ -255,10 +255,8 @@ def test_roc_and_ahp_helpers(mini_dir):
     assert weights["residency"] == pytest.approx(75.0) and weights["exposure"] == pytest.approx(25.0)
     # AHP on the top level: legal is 9× cost -> CR 0 (n = 2), weights 0.9 / 0.1
     at.selectbox(key="ahp_group").set_value("").run()
-    at.session_state["ahp_matrix_legal-cost"] = {
-        "edited_rows": {0: {"Legal": 1.0, "Cost": 9.0}}, "added_rows": [], "deleted_rows": []
-    }  # fmt: skip
-    at.run()
+    at.radio(key="ahp_q_legal-cost").set_value(4)  # "Legal" is extremely more important than "Cost"
+    at.button(key="ahp_next").click().run()
     at.button(key="ahp_apply").click().run()
     weights = at.session_state["wb_weights"]
     assert weights["legal"] == pytest.approx(90.0) and weights["cost"] == pytest.approx(10.0)
@@ -282,13 +280,12 @@ def test_ahp_warns_over_cr_threshold(tmp_path, monkeypatch):
     page(at, "weights")
     at.selectbox(key="ahp_group").set_value("").run()
     # legal 9× extra, extra 9× cost, but cost 9× legal: circular, very inconsistent.
-    at.session_state["ahp_matrix_legal-extra-cost"] = {
-        "edited_rows": {0: {"Extra": 9.0, "Cost": 1 / 9}, 1: {"Cost": 9.0}}, "added_rows": [], "deleted_rows": []
-    }  # fmt: skip
-    at.run()
-    assert any("inconsistent" in w.value for w in at.warning)
-    cr = next(m for m in at.metric if m.label.startswith("Consistency"))
-    assert float(cr.value) > 0.1
+    for step in (4, -4, 4):  # pairs (legal, extra), (legal, cost), (extra, cost), answered in words
+        at.radio(key="ahp_q_legal-extra-cost").set_value(step)
+        at.button(key="ahp_next").click().run()
+    assert any(w.value.startswith("The answers are inconsistent: consistency ratio (CR)") for w in at.warning)
+    cr = float(next(w.value for w in at.warning).split("(CR) ")[1].split(",")[0])
+    assert cr > 0.1
 
 
 # --- must-haves, confidence, what-if -------------------------------------------------------------
@@ -519,7 +516,7 @@ def test_provider_page_shows_evidence(mini_dir):
     assert "Bon" in texts
     # Title linked, then the kind and dates of the source (the mini fixture still uses the old `date`).
     assert "- [T](https://example.org) — nature non indiquée, publiée le 2025-01-01" in texts
-    assert any(x.startswith("**Exposition** · **8**") and "Confiance : élevée" in x for x in texts)
+    assert any(x.startswith("**Exposition** · **8**") and "Confiance\u00a0: élevée" in x for x in texts)
     at.session_state["prov_pick"] = "beta"
     at.run()
     assert any(x.startswith("**Exposition** · **⚠ 2**") and "Fourchette 1 – 4" in x for x in at.markdown.values)
@@ -561,8 +558,8 @@ def test_choosing_providers(mini_dir):
     page(at, "study")
     at.multiselect(key="study_providers").set_value([]).run()
     assert any("No option chosen" in w.value for w in at.warning)
-    page(at, "compare")  # no crash: the problem is shown instead of a ranking
-    assert any("no providers to evaluate" in str(d.value.to_dict("records")) for d in at.dataframe)
+    page(at, "compare")  # no crash, and a sentence for a person rather than the engine's problem
+    assert any("No option chosen" in w.value for w in at.warning) and not at.dataframe
 
 
 def test_costs_page_matches_the_engine(mini_dir):

@@ -207,3 +207,98 @@ def test_overrides_list_shows_original_and_new(mini_dir):
     at.selectbox(key="wi_level").set_value(0.0)
     at.button(key="wi_apply").click().run()
     assert any("2 (quebec) → **0 (abroad)**" in m.value for m in at.markdown)
+
+
+# --- everything else on the pages -----------------------------------------------------------------
+
+
+def test_no_option_chosen_says_so_without_a_server_path(mini_dir):
+    at = app("fr")
+    at.run()
+    page(at, "study")
+    at.multiselect(key="study_providers").set_value([]).run()
+    for name in ("study", "compare", "weights"):
+        page(at, name)
+        shown = texts(at) + [str(d.value) for d in at.dataframe]
+        assert not any("problème(s) dans les fichiers" in s for s in shown), name
+        assert not any(str(mini_dir) in s or "no providers" in s for s in shown), name
+    page(at, "compare")
+    assert [w.value for w in at.warning] == [f"Aucune option choisie{NBSP}: choisissez au moins une option à comparer."]
+    page(at, "weights")  # the weights tree still works without options, and after leaving the page
+    assert at.text_input(key="w_cost").value == "1"
+
+
+def test_study_page_marks_instead_of_read_only_checkboxes(mini_dir):
+    at = app("fr")
+    at.run()
+    page(at, "study")
+    at.multiselect(key="study_providers").set_value(["alpha", "gamma"]).run()
+    table = next(d.value for d in at.dataframe if "Incluse" in d.value.columns)
+    assert list(table["Incluse"]) == ["✓ oui", "—", "✓ oui"]  # text, not checkboxes
+    criteria = next(d.value for d in at.dataframe if "Poids" in d.value.columns)
+    assert list(criteria["Poids"]) == ["2", "3", "1", "1"]
+    assert at.multiselect(key="study_providers").placeholder == "Choisissez dans la liste…"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_streamlit_hints_follow_the_language(mini_dir, lang):
+    at = app(lang)
+    at.run()
+    page(at, "scenario")
+    css = next(h.value for h in at.html if "InputInstructions" in h.value)
+    expected = ("Entrée pour valider", "Choisir un fichier", f"Fichier YAML, 2{NBSP}Mo au plus") if lang == "fr" else (
+        "Press Enter to apply", "Choose a file", "YAML file, 2 MB at most")  # fmt: skip
+    assert all(f'content: "{text}"' in css for text in expected)
+    page(at, "compare")
+    assert at.selectbox(key="wi_provider").placeholder == ("Choisissez…" if lang == "fr" else "Choose…")
+
+
+def test_provider_facts_in_the_users_language(tmp_path, monkeypatch):
+    crit = make_study_dir(
+        tmp_path,
+        extra={},
+    )
+    alpha = tmp_path / "providers" / "alpha.yaml"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace(
+            "scores:\n",
+            "facts:\n  owner: Alpha Inc.\n  exists: true\n  price: {en: Free, fr: Gratuit}\n"
+            "  platforms: [Linux, macOS]\n  odd_key: x\n  site: {city: Montréal, tier: 3.5}\nscores:\n",
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(crit))
+    at = app("fr")
+    at.run()
+    page(at, "provider")
+    facts = next(d.value for d in at.dataframe if "Élément" in d.value.columns)
+    assert dict(zip(facts["Élément"], facts["Valeur"], strict=True)) == {
+        "Propriétaire": "Alpha Inc.",
+        "Existe déjà": "oui",
+        "Prix": "Gratuit",
+        "Plateformes": "Linux · macOS",
+        "odd key": "x",
+        "Site": f"city{NBSP}: Montréal · tier{NBSP}: 3,5",
+    }
+    at.sidebar.radio(key="wb_lang").set_value("en").run()
+    facts = next(d.value for d in at.dataframe if "Item" in d.value.columns)
+    assert list(facts["Item"])[:3] == ["Owner", "Exists", "Price"] and list(facts["Value"])[:3] == [
+        "Alpha Inc.", "yes", "Free"
+    ]  # fmt: skip
+
+
+def test_study_texts_with_dollars_are_not_read_as_maths(tmp_path, monkeypatch):
+    crit = make_study_dir(tmp_path)
+    path = crit / "mini.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "name: {en: Mini study, fr: Mini étude}\n",
+            "name: {en: Mini study, fr: Mini étude}\ndescription: {en: about 270 M$ and 40 M$, fr: environ 270 M$ et 40 M$}\n",
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKBENCH_CRITERIA_DIR", str(crit))
+    at = app("fr")
+    at.run()
+    page(at, "study")
+    assert "environ 270 M\\$ et 40 M\\$" in [c.value for c in at.caption]  # escaped: shown as written

@@ -90,6 +90,15 @@ def test_weights_follow_a_language_switch(mini_dir):
     assert not at.error and at.session_state["wb_weights"]["cost"] == 2.5
 
 
+def test_typed_weights_stay_when_leaving_the_page_and_coming_back(mini_dir):
+    at = weights_page("fr")
+    at.text_input(key="w_cost").input("12,5").run()
+    page(at, "compare")  # Streamlit forgets the boxes of a page that is not shown
+    page(at, "weights")
+    assert at.text_input(key="w_cost").value == "12,5"
+    assert at.text_input(key="w_legal").value == "2"
+
+
 def test_roc_weights_show_as_typed_in_french(mini_dir):
     at = weights_page("fr")
     at.multiselect(key="roc_order_legal-cost").select("legal").select("cost").run()

@@ -55,6 +55,63 @@ def flash_messages() -> None:
     st.session_state["wb_flash"] = []
 
 
+# --- Streamlit's own English texts ------------------------------------------------------------
+
+
+def _css_string(text: str) -> str:
+    """A catalogue text as a CSS string literal (quotes, backslashes and '<' escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def page_chrome(lang: str) -> None:
+    """Put the user's language on the few texts Streamlit draws in English and offers no option
+    for (CSS over its own elements; catalogue texts only, never user text):
+
+    - "Press Enter to apply" under a text box and "Press Ctrl+Enter to apply" under a text area;
+    - the file uploader's "Upload" button and its "200MB per file • YAML" line.
+
+    What stays English (no element to reach): "Drag and drop a file here" while a file is dragged
+    over the uploader, "No results" when a menu's search matches nothing, and the data tables'
+    own menus (sort, search, download). Menus pass an explicit `placeholder` instead of
+    "Choose an option"."""
+    hints = {
+        "enter": _css_string(t("app.hint.enter", lang)),
+        "ctrl": _css_string(t("app.hint.ctrl_enter", lang)),
+        "upload": _css_string(t("app.hint.upload", lang)),
+        "limit": _css_string(t("app.hint.upload_limit", lang, mb=st.get_option("server.maxUploadSize"))),
+    }
+    # st.html, not st.markdown: a style-only block is not an element of the page (nor of AppTest's list).
+    st.html(
+        "<style>"
+        '[data-testid="stTextInput"] [data-testid="InputInstructions"] > span:first-child,'
+        '[data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child {font-size: 0;}'
+        '[data-testid="stTextInput"] [data-testid="InputInstructions"] > span:first-child::after'
+        f" {{content: {hints['enter']}; font-size: 0.75rem;}}"
+        '[data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after'
+        f" {{content: {hints['ctrl']}; font-size: 0.75rem;}}"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+        f" {{content: {hints['upload']}; font-size: 1rem;}}"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: {hints["limit"]};'
+        " font-size: 0.875rem;}"
+        "</style>"
+    )
+
+
+def options_chosen(lang: str) -> bool:
+    """False, after saying so with a way to the Study page, when no option is selected: pages that
+    rank options have nothing to show (and the engine's 'no providers' is not for a user)."""
+    from ui import state  # ui.state imports this module
+
+    if state.selected_provider_ids():
+        return True
+    st.warning(t("app.study.none_selected", lang), icon=":material/info:")
+    st.page_link("ui/pages/study.py", label=t("app.study.choose_options", lang), icon=":material/folder_open:")
+    return False
+
+
 # --- numbers typed in the user's language ---------------------------------------------------
 
 NUMBER_ERRORS = "_wb_number_errors"  # widget key -> refusal message, shown once under its box
@@ -211,7 +268,11 @@ def weight_controls(
         values = {}
         for node in nodes:
             key = f"{key_prefix}{node.id}"
-            if f"{key}__value" not in st.session_state or st.session_state.get(f"{key}__lang") != lang:
+            if (
+                f"{key}__value" not in st.session_state
+                or st.session_state.get(f"{key}__lang") != lang
+                or key not in st.session_state  # Streamlit drops a widget's text when its page is left
+            ):
                 set_number(key, st.session_state.get(f"{key}__value", weights.get(node.id, node.weight)), lang)
             values[node.id] = float(st.session_state[f"{key}__value"])
     else:
@@ -249,13 +310,17 @@ def _tree_controls(
     """One row a node: name, weight box, lock, local and global share, under a header row."""
     depth = node_depths(criteria_set)
     widths = [5, 2, 1, 1.3, 1.3] if locks else [5, 2, 1.3, 1.3]
+    st.html(_tree_css(f"st-key-{key_prefix}tree", locks))
     with st.container(key=f"{key_prefix}tree"):
         head = st.columns(widths, vertical_alignment="bottom")
         labels = ["col.criterion", "col.weight"] + (["app.weights.lock"] if locks else []) + [
             "app.weights.local", "app.weights.global"
         ]  # fmt: skip
         for col, label in zip(head, labels, strict=True):
-            col.caption(t(label, lang))
+            if label == "app.weights.lock":  # a narrow column: the padlock, its name and use in the help
+                col.caption("🔒", help=f"{t(label, lang)}. {t('app.weights.lock_help', lang)}")
+            else:
+                col.caption(t(label, lang))
         for node in criteria_set.nodes():
             cols = st.columns(widths, vertical_alignment="center")
             indent = "\u00a0" * 3 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
@@ -264,13 +329,42 @@ def _tree_controls(
             _weight_input(cols[1], criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
             i = 2
             if locks:
-                cols[2].checkbox("🔒", key=f"{key_prefix}lock_{node.id}", help=t("app.weights.lock_help", lang))
+                cols[2].checkbox(
+                    f"🔒 {t('app.weights.lock', lang)} · {node.name.get(lang)}",
+                    key=f"{key_prefix}lock_{node.id}",
+                    label_visibility="collapsed",  # the header says what the box does (with its help)
+                )
                 i = 3
             cols[i].markdown(fmt_percent(local[node.id], lang, 1))
             cols[i + 1].markdown(
                 f"**{fmt_percent(glob[node.id], lang, 1)}**" if node.is_leaf else fmt_percent(glob[node.id], lang, 1)
             )
             show_number_error(f"{key_prefix}{node.id}")
+
+
+def _tree_css(tree_class: str, locks: bool) -> str:
+    """Static CSS keeping each node on one line on a phone (Streamlit stacks columns below 640 px,
+    which put every share on a line of its own, far from its name): name, box, lock and the global
+    share side by side; the local share is left out there."""
+    tree = f".{tree_class}"
+    local = 4 if locks else 3
+    flex = {1: "4 1 0", 2: "2.4 1 0", local + 1: "1.8 1 0"} | ({3: "0 0 1.6rem"} if locks else {})
+    columns = "".join(
+        f'{tree} [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child({n})'
+        f" {{flex: {rule} !important;}}"
+        for n, rule in flex.items()
+    )
+    return (
+        "<style>@media (max-width: 640px) {"
+        f'{tree} [data-testid="stHorizontalBlock"] {{flex-wrap: nowrap !important; gap: 0.4rem !important;}}'
+        f'{tree} [data-testid="stColumn"] {{min-width: 0 !important; width: auto !important;}}'
+        f"{columns}"
+        f'{tree} [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child({local})'
+        " {display: none !important;}"
+        f'{tree} [data-testid="stVerticalBlock"] {{gap: 0.3rem;}}'
+        f'{tree} [data-testid="stMarkdownContainer"] p {{font-size: 0.9rem; margin-bottom: 0;}}'
+        "}</style>"
+    )
 
 
 def _weight_input(
@@ -345,7 +439,7 @@ def weight_sliders(
             key = f"{key_prefix}{node.id}"
             st.session_state[key] = int(round(shares[node.id] * 100))
             st.slider(
-                node.name.get(lang),
+                md_escape(node.name.get(lang)),
                 min_value=0,
                 max_value=100,
                 step=1,

@@ -13,6 +13,8 @@ from ui.widgets import (
     fmt_score,
     md_escape,
     number_refusal,
+    options_chosen,
+    page_chrome,
     provider_colors,
     safe_url,
     show_problems,
@@ -49,8 +51,11 @@ PAGE_CSS = """<style>
 lang = state.get_lang()
 st.title(t("app.compare.title", lang))
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
+page_chrome(lang)
 
 cs = state.current_criteria_set()
+if not options_chosen(lang):
+    st.stop()
 study = state.current_study()
 names = {p.id: p.name.get(lang) for p in study.providers}
 colors = provider_colors([p.id for p in state.all_providers()])
@@ -126,7 +131,12 @@ st.session_state["cmp_method"] = method
 st.session_state["cmp_norm"] = st.session_state.get("wb_normalization") or "default"
 col_m, col_n = st.columns(2)
 col_m.selectbox(
-    t("app.compare.method", lang), method_names(), format_func=_method_text, key="cmp_method", on_change=_on_method
+    t("app.compare.method", lang),
+    method_names(),
+    format_func=_method_text,
+    key="cmp_method",
+    on_change=_on_method,
+    placeholder=t("app.choose_one", lang),
 )
 col_n.selectbox(
     t("app.compare.normalization", lang),
@@ -135,6 +145,7 @@ col_n.selectbox(
     key="cmp_norm",
     on_change=_on_norm,
     disabled=not get_method(method).normalizable,
+    placeholder=t("app.choose_one", lang),
 )
 
 # --- must-have switches ----------------------------------------------------------------------
@@ -153,7 +164,7 @@ if gated:
         for leaf in gated:
             st.session_state[f"mh_{leaf.id}"] = leaf.id not in (st.session_state.get("wb_disabled") or [])
             st.toggle(
-                f"{leaf_names[leaf.id]} ({study.must_have(leaf).describe()})",
+                f"{md_escape(leaf_names[leaf.id])} ({study.must_have(leaf).describe()})",
                 key=f"mh_{leaf.id}",
                 on_change=_on_gate,
                 args=(leaf.id,),
@@ -319,17 +330,31 @@ matrix = pd.DataFrame(
     index=[f"{leaf_names[leaf.id]} {'↓' if leaf.direction == 'cost' else '↑'}" for leaf in study.leaves],
 )
 with st.container(key="score_matrix"):
-    st.dataframe(matrix, width="stretch", height=min(38 * (len(study.leaves) + 1), 900))
+    # The criterion column is not pinned and has a set width: on a phone the table scrolls sideways
+    # to the options' columns instead of the names filling the screen.
+    st.dataframe(
+        matrix,
+        width="stretch",
+        height=min(38 * (len(study.leaves) + 1), 900),
+        column_config={
+            "_index": st.column_config.Column(width="medium", pinned=False),
+            **{name: st.column_config.Column(width="medium") for name in matrix.columns},
+        },
+    )
 st.caption(t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING, statuses=status_legend(lang)))
 
 with st.expander(t("app.compare.evidence", lang)):
     leaf_id = st.selectbox(
-        t("col.criterion", lang), study.leaf_ids, format_func=leaf_names.get, key="cmp_evidence_leaf"
+        t("col.criterion", lang),
+        study.leaf_ids,
+        format_func=leaf_names.get,
+        key="cmp_evidence_leaf",
+        placeholder=t("app.choose_one", lang),
     )
     j = study.leaf_ids.index(leaf_id)
     leaf = study.leaves[j]
     if leaf.description:
-        st.caption(leaf.description.get(lang))
+        st.caption(md_escape(leaf.description.get(lang)))
     rows = []
     for i, p in enumerate(study.providers):
         score = p.scores.get(leaf_id)
@@ -375,7 +400,13 @@ if ev is not None:
     with tab_heat:
         st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
     with tab_profile:
-        pid = st.selectbox(t("col.provider", lang), study.provider_ids, format_func=names.get, key="cmp_profile")
+        pid = st.selectbox(
+            t("col.provider", lang),
+            study.provider_ids,
+            format_func=names.get,
+            key="cmp_profile",
+            placeholder=t("app.choose_one", lang),
+        )
         st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")
         st.caption(t("app.compare.profile_help", lang))
     with tab_methods:
@@ -435,9 +466,19 @@ def _apply_whatif() -> None:
 with st.container(border=True, key="whatif"):
     cols = st.columns(2)
     w_provider = cols[0].selectbox(
-        t("col.provider", lang), study.provider_ids, format_func=names.get, key="wi_provider"
+        t("col.provider", lang),
+        study.provider_ids,
+        format_func=names.get,
+        key="wi_provider",
+        placeholder=t("app.choose_one", lang),
     )
-    w_leaf = cols[1].selectbox(t("col.criterion", lang), study.leaf_ids, format_func=leaf_names.get, key="wi_leaf")
+    w_leaf = cols[1].selectbox(
+        t("col.criterion", lang),
+        study.leaf_ids,
+        format_func=leaf_names.get,
+        key="wi_leaf",
+        placeholder=t("app.choose_one", lang),
+    )
     leaf = study.leaves[study.leaf_ids.index(w_leaf)]
     current = float(study.matrix[study.provider_ids.index(w_provider), study.leaf_ids.index(w_leaf)])
     scale = leaf.scale
@@ -455,6 +496,7 @@ with st.container(border=True, key="whatif"):
             [lv.value for lv in scale.levels],
             format_func=lambda v: _score_text(leaf, v),
             key="wi_level",
+            placeholder=t("app.choose_one", lang),
         )
     else:
         cols[0].text_input(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.widgets import fmt_score, md_escape, provider_colors, safe_url
+from ui.widgets import fmt_score, md_escape, page_chrome, provider_colors, safe_url
 from workbench.charts import study as charts
 from workbench.errors import WorkbenchError
 from workbench.evidence import STATUS_MARKS, load_policy, source_line, status_legend
 from workbench.evidence.checks import source_kind
 from workbench.i18n import t
+from workbench.report.formatting import colon
 from workbench.report.safety import md_url
 from workbench.study import REPO_ROOT
 from workbench.validation import study_policy
@@ -19,6 +20,23 @@ lang = state.get_lang()
 cs = state.current_criteria_set()
 providers = state.all_providers()
 st.title(t("app.provider.title", lang))
+page_chrome(lang)
+SEP = colon(lang)
+# Fact keys the shipped profiles use, named in both languages (catalogue keys written in full).
+FACT_LABELS = {
+    key.removeprefix("app.fact."): key
+    for key in (
+        "app.fact.assumption", "app.fact.certifications", "app.fact.clinical_data", "app.fact.cmyk",
+        "app.fact.components", "app.fact.contracts", "app.fact.database", "app.fact.developer", "app.fact.exists",
+        "app.fact.headquarters", "app.fact.host", "app.fact.latest", "app.fact.legal_case", "app.fact.licence",
+        "app.fact.licences", "app.fact.model", "app.fact.native_format", "app.fact.note", "app.fact.operator",
+        "app.fact.owner", "app.fact.owners", "app.fact.ownership", "app.fact.platforms", "app.fact.price",
+        "app.fact.programme", "app.fact.qualification", "app.fact.regions", "app.fact.replaces", "app.fact.role",
+        "app.fact.scaleway_secnumcloud", "app.fact.services", "app.fact.since", "app.fact.site", "app.fact.sites",
+        "app.fact.status_quo", "app.fact.steward", "app.fact.technology", "app.fact.vendor",
+        "app.fact.virtualisation",
+    )
+}  # fmt: skip
 if not providers:
     st.warning(t("app.study.none_selected", lang))
     st.stop()
@@ -29,7 +47,9 @@ if st.session_state.get("prov_pick") not in ids:
     st.session_state["prov_pick"] = st.session_state.get("wb_provider_page") or ids[0]
     if st.session_state["prov_pick"] not in ids:
         st.session_state["prov_pick"] = ids[0]
-pid = st.selectbox(t("col.provider", lang), ids, format_func=names.get, key="prov_pick")
+pid = st.selectbox(
+    t("col.provider", lang), ids, format_func=names.get, key="prov_pick", placeholder=t("app.choose_one", lang)
+)
 st.session_state["wb_provider_page"] = pid
 provider = next(p for p in providers if p.id == pid)
 
@@ -39,20 +59,32 @@ except WorkbenchError:  # a broken study policy file is reported by `validate`; 
     policy = load_policy()
 st.header(provider.name.get(lang))
 if provider.kind:
-    st.caption(provider.kind.get(lang))
+    st.caption(md_escape(provider.kind.get(lang)))
 if provider.summary:
     st.markdown(md_escape(provider.summary.get(lang)))
 if pid not in state.selected_provider_ids():
     st.info(t("app.provider.not_selected", lang))
 
 
+def _fact_label(key: object) -> str:
+    """A fact's name in the user's language: the catalogue's for a known key, else as written
+    ('native_format' -> 'native format')."""
+    label = FACT_LABELS.get(str(key))
+    return t(label, lang) if label else str(key).replace("_", " ")
+
+
 def _fact(value: object) -> str:
+    """A fact's value as text: the user's language where the profile gives both, yes/no in words."""
+    if isinstance(value, bool):
+        return t("app.yes" if value else "app.no", lang)
     if isinstance(value, list):
         return " · ".join(_fact(v) for v in value)
     if isinstance(value, dict):
-        if set(value) <= {"en", "fr"}:
-            return str(value.get(lang) or value.get("en") or "")
-        return " · ".join(f"{k}: {_fact(v)}" for k, v in value.items())
+        if value and set(value) <= {"en", "fr"}:
+            return str(value.get(lang) or value.get("en") or value.get("fr") or "")
+        return " · ".join(f"{_fact_label(k)}{SEP}{_fact(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return fmt_score(value, lang)
     return str(value)
 
 
@@ -60,7 +92,7 @@ if provider.facts:
     st.subheader(t("app.provider.facts", lang))
     st.dataframe(
         [
-            {t("app.provider.fact", lang): str(k), t("app.provider.value", lang): _fact(v)}
+            {t("app.provider.fact", lang): _fact_label(k), t("app.provider.value", lang): _fact(v)}
             for k, v in provider.facts.items()
         ],
         hide_index=True,
@@ -89,9 +121,8 @@ for leaf in cs.leaves():
         facts.append(
             f"{t('app.provider.range', lang)} {fmt_score(score.range[0], lang)} – {fmt_score(score.range[1], lang)}"
         )
-    colon = " : " if lang == "fr" else ": "
     if score and score.confidence:
-        facts.append(f"{t('app.confidence', lang)}{colon}{t(f'confidence.{score.confidence}', lang)}")
+        facts.append(f"{t('app.confidence', lang)}{SEP}{t(f'confidence.{score.confidence}', lang)}")
     if score and score.status:
         facts.append(f"{STATUS_MARKS[score.status]} {t(f'status.{score.status}', lang)}")
     with st.container(border=True):

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import state
-from ui.widgets import show_problems
+from ui.widgets import page_chrome, show_problems
 from workbench.errors import LoadError
 from workbench.files.loading import parse_scenario
 from workbench.files.scenario_io import scenario_to_params, scenario_to_yaml
@@ -24,6 +24,7 @@ MAX_BYTES = 1_000_000
 lang = state.get_lang()
 cs = state.current_criteria_set()
 st.title(t("app.scenario.title", lang))
+page_chrome(lang)  # the uploader's "Upload" and "… per file" in the user's language
 
 
 def _copy(key: str, target: str) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.widgets import node_depths, show_problems
-from workbench.i18n import t
+from ui.widgets import md_escape, node_depths, page_chrome, show_problems
+from workbench.i18n import fmt_input, t
 
 lang = state.get_lang()
 st.title(t("app.study.title", lang))
+page_chrome(lang)
 
 sets, set_problems = state.catalogue()
 current = state.current_criteria_path()
@@ -36,10 +37,11 @@ st.selectbox(
     format_func=lambda p: f"{labels[p]} ({p.name})",
     key="study_set",
     on_change=_on_set_change,
+    placeholder=t("app.choose_one", lang),
 )
 cs = state.current_criteria_set()
 if cs.description:
-    st.caption(cs.description.get(lang))
+    st.caption(md_escape(cs.description.get(lang)))  # "270 M$" is not maths
 
 providers, provider_problems = state.providers_for(current)
 every = [p.id for p in providers]
@@ -57,15 +59,17 @@ st.multiselect(
     format_func=lambda pid: names.get(pid, pid),
     key="study_providers",
     on_change=_on_providers_change,
+    placeholder=t("app.choose_many", lang),
 )
-if not state.selected_provider_ids():
-    st.warning(t("app.study.none_selected", lang))
+if not state.selected_provider_ids():  # a plain sentence, not the engine's "no providers" problem
+    st.warning(t("app.study.none_selected", lang), icon=":material/info:")
 
 chosen = set(state.selected_provider_ids())
 st.dataframe(
     [
         {
-            t("app.study.included", lang): p.id in chosen,
+            # A text mark: a checkbox here would look clickable but is read-only.
+            t("app.study.included", lang): f"✓ {t('app.yes', lang)}" if p.id in chosen else "—",
             t("col.provider", lang): p.name.get(lang),
             t("app.study.kind", lang): p.kind.get(lang) if p.kind else "",
             t("app.study.summary", lang): p.summary.get(lang) if p.summary else "",
@@ -83,7 +87,7 @@ st.dataframe(
     [
         {
             t("col.criterion", lang): "\u00a0" * 4 * depth[node.id] + node.name.get(lang),
-            t("col.weight", lang): node.weight,
+            t("col.weight", lang): fmt_input(node.weight, lang),
             t("app.study.direction", lang): t(f"app.direction.{node.direction}", lang) if node.is_leaf else "",
             t("app.study.must_have", lang): node.must_have.describe() if node.must_have else "",
         }

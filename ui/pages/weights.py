@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.widgets import fmt_score, md_escape, weight_controls
+from ui.widgets import fmt_score, md_escape, options_chosen, page_chrome, weight_controls
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
 from workbench.report.formatting import colon
@@ -31,6 +31,7 @@ lang = state.get_lang()
 SEP = colon(lang)
 cs = state.current_criteria_set()
 st.title(t("app.weights.title", lang))
+page_chrome(lang)
 st.caption(t("app.weights.intro", lang))
 
 
@@ -74,6 +75,7 @@ with tab_direct:
 
 groups = _groups(cs)
 names = {n.id: n.name.get(lang) for n in cs.nodes()}
+md_names = {k: md_escape(v) for k, v in names.items()}  # for labels, captions and options drawn as Markdown
 
 
 def _group_picker(key: str) -> list[Criterion]:
@@ -82,6 +84,7 @@ def _group_picker(key: str) -> list[Criterion]:
         options=list(groups),
         format_func=lambda g: t("app.weights.top_level", lang) if g == "" else names[g],
         key=key,
+        placeholder=t("app.choose_one", lang),
     )
     return groups[group]
 
@@ -91,7 +94,11 @@ with tab_roc:
     children = _group_picker("roc_group")
     ids = [c.id for c in children]
     order = st.multiselect(
-        t("app.weights.roc.order", lang), options=ids, format_func=names.get, key=f"roc_order_{'-'.join(ids)}"
+        t("app.weights.roc.order", lang),
+        options=ids,
+        format_func=names.get,
+        key=f"roc_order_{'-'.join(ids)}",
+        placeholder=t("app.choose_many", lang),
     )
     if len(order) == len(ids):
         shares = roc_weights(order)
@@ -114,12 +121,13 @@ def _leaves_under(node: Criterion) -> list[Criterion]:
 
 
 def _level(leaf: Criterion, value: float) -> str:
-    """A level of a leaf as a person reads it: the scale's label, or the number with its unit."""
+    """A level of a leaf as a person reads it (Markdown-safe): the scale's label, or the number
+    with its unit."""
     scale = leaf.scale
     label = scale.label_of(value, lang) if scale else None
     if label:
-        return label
-    return fmt_score(value, lang) + (f" {scale.unit}" if scale and scale.unit else "")
+        return md_escape(label)
+    return fmt_score(value, lang) + (f" {md_escape(scale.unit)}" if scale and scale.unit else "")
 
 
 def _anchor(leaf: Criterion, value: float) -> str | None:
@@ -131,7 +139,7 @@ def _anchor(leaf: Criterion, value: float) -> str | None:
 def _swing_text(node: Criterion, swings: dict) -> str:
     """'2 points → 8 points' for a leaf; each leaf's swing for a group."""
     parts = [
-        (f"{names[leaf.id]} " if not node.is_leaf else "")
+        (f"{md_names[leaf.id]} " if not node.is_leaf else "")
         + f"{_level(leaf, swings[leaf.id].worst)} → {_level(leaf, swings[leaf.id].best)}"
         for leaf in _leaves_under(node)
         if leaf.id in swings
@@ -139,13 +147,26 @@ def _swing_text(node: Criterion, swings: dict) -> str:
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
 
+def _swing_details(node: Criterion, swings: dict) -> str:
+    """Under a slider: the worst -> best levels, with what the scale says of each when it describes
+    exactly that value (its anchors)."""
+    if not node.is_leaf or node.id not in swings:
+        return t("app.weights.swing.levels", lang, levels=_swing_text(node, swings))
+    swing = swings[node.id]
+    ends = []
+    for key, value in (("app.weights.swing.worst", swing.worst), ("app.weights.swing.best", swing.best)):
+        anchor = _anchor(node, value)
+        quoted = (f"« {md_escape(anchor)} »" if lang == "fr" else f"“{md_escape(anchor)}”") if anchor else ""
+        ends.append(t(key, lang, level=_level(node, value)) + (f" ({quoted})" if anchor else ""))
+    return " → ".join(ends)
+
+
 def _swing_tab() -> None:
     """Swing weighting on the levels the options really reach: pick the swing worth most (100),
     then rate the others against it."""
     st.caption(t("app.weights.swing.help", lang))
     children = _group_picker("swing_group")
-    if not state.selected_provider_ids():
-        st.info(t("app.study.none_selected", lang))
+    if not options_chosen(lang):  # the levels are the options' own
         return
     study = state.current_study()
     swings = observed_swings(study.leaves, study.matrix)
@@ -154,7 +175,7 @@ def _swing_tab() -> None:
     top = st.radio(
         t("app.weights.swing.first", lang),
         options=list(by_id),
-        format_func=lambda c: f"{names[c]}{SEP}{_swing_text(by_id[c], swings)}",
+        format_func=lambda c: f"{md_names[c]}{SEP}{_swing_text(by_id[c], swings)}",
         index=None,
         key=f"swing_top_{group}",
     )
@@ -168,16 +189,16 @@ def _swing_tab() -> None:
         key = f"swing_{group}_{child.id}"
         st.session_state.setdefault(key, 50)
         points[child.id] = st.slider(
-            t("app.weights.swing.rate", lang, name=names[child.id], top=names[top]), 0, 100, key=key,
+            t("app.weights.swing.rate", lang, name=md_names[child.id], top=md_names[top]), 0, 100, key=key,
             help=t("app.weights.swing.levels", lang, levels=_swing_text(child, swings)),
         )  # fmt: skip
-        st.caption(_swing_text(child, swings))
+        st.caption(_swing_details(child, swings))
     try:
         shares = swing_weights(points)
     except ValueError:
         st.error(t("app.weights.swing.zero", lang))
         return
-    st.caption(" · ".join(f"{names[k]} {fmt_percent(v, lang, 1)}" for k, v in shares.items()))
+    st.caption(" · ".join(f"{md_names[k]} {fmt_percent(v, lang, 1)}" for k, v in shares.items()))
     st.button(t("app.weights.apply", lang), key="swing_apply", on_click=_apply, args=(shares,))
 
 
@@ -236,7 +257,7 @@ def _ahp_tab() -> None:
     answers: dict[int, int] = st.session_state.setdefault(answers_key, {})
     k = min(int(st.session_state.get(step_key, 0)), len(pairs) - 1)
     i, j = pairs[k]
-    x, y = names[ids[i]], names[ids[j]]
+    x, y = md_names[ids[i]], md_names[ids[j]]
     st.progress(
         len(answers) / len(pairs), text=t("app.weights.ahp.progress", lang, done=len(answers), total=len(pairs))
     )
@@ -244,7 +265,7 @@ def _ahp_tab() -> None:
         st.session_state[radio_key] = answers.get(k, 0)
         st.session_state[f"{radio_key}_pair"] = k
     with st.container(border=True, key="ahp_question"):
-        st.markdown(t("app.weights.ahp.question", lang, n=k + 1, total=len(pairs), x=md_escape(x), y=md_escape(y)))
+        st.markdown(t("app.weights.ahp.question", lang, n=k + 1, total=len(pairs), x=x, y=y))
         step = st.radio(
             t("app.weights.ahp.question_label", lang),
             options=list(range(len(VERBAL_SCALE) - 1, -len(VERBAL_SCALE), -1)),
@@ -278,10 +299,10 @@ def _ahp_tab() -> None:
     cr = fmt_number(result.cr, lang, 2)
     worst = most_inconsistent(matrix, [result.weights[c] for c in ids])
     if worst is not None:
-        a, b = names[ids[worst.i]], names[ids[worst.j]]
+        a, b = md_names[ids[worst.i]], md_names[ids[worst.j]]
         said = _verbal(verbal_step(worst.given), a, b)
         fits = _verbal(verbal_step(worst.implied), a, b)
-        text = t("app.weights.ahp.worst", lang, said=md_escape(said), fits=md_escape(fits))
+        text = t("app.weights.ahp.worst", lang, said=said, fits=fits)
         if result.consistent:
             st.caption(
                 t("app.weights.ahp.consistent", lang, cr=cr, limit=fmt_number(CR_THRESHOLD, lang, 2)) + " " + text
