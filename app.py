@@ -31,7 +31,31 @@ PAGES = (
     ("workshop.py", "app.nav.workshop", ":material/groups:", None),
     ("join.py", "app.nav.join", ":material/how_to_vote:", "join"),
 )
-PARTICIPANT_PAGE = "join"  # url path of the participant page
+
+# Global style (static, no user text): hides the element carrying the language script below, and
+# makes keyboard focus plain (WCAG 2.4.7): a 2-px ring in the theme colour around the focused
+# text, number or select box (Streamlit only tints its 1-px border) and inside the main area,
+# which Streamlit makes a Tab stop for keyboard scrolling.
+GLOBAL_CSS = """<style>
+.st-key-wb_page_lang { display: none; }
+:is([data-testid="stTextInputRootElement"], [data-testid="stNumberInputContainer"],
+    [data-testid="stTextAreaRootElement"]):focus-within,
+[data-testid="stSelectbox"] div:has(> input:focus) { outline: 2px solid #1f5f8b; outline-offset: 2px; }
+[data-testid="stMain"]:focus-visible { outline: 2px solid #1f5f8b; outline-offset: -3px; }
+</style>"""
+
+
+def page_language(lang: str) -> None:
+    """`<html lang>` follows the chosen language (Streamlit's page says "en" whatever the
+    content): screen readers then pronounce French as French (WCAG 2.1 criterion 3.1.1).
+
+    A one-line script in a hidden container, run again whenever the language changes; `lang` is
+    one of LANGS, never user text."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    st.html(GLOBAL_CSS)
+    with st.container(key="wb_page_lang"):
+        st.html(f'<script>document.documentElement.lang = "{lang}";</script>', unsafe_allow_javascript=True)
 
 
 def main() -> None:
@@ -40,6 +64,21 @@ def main() -> None:
     lang = get_lang()
     if first_run:
         scenario_link.open_link()
+    with st.sidebar:
+        # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
+        # remounted radio would otherwise report its first option (French) on the next rerun.
+        st.session_state[LANG_KEY] = lang
+        st.radio(
+            t("app.language", lang),
+            options=list(LANGS),
+            format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+            key=LANG_KEY,
+            horizontal=True,
+        )
+    lang = get_lang()
+    criteria_set, _ = load_set(state.current_criteria_path())
+    if criteria_set is not None:
+        st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
     pages = [
         st.Page(
             str(HERE / "ui" / "pages" / name),
@@ -51,30 +90,10 @@ def main() -> None:
         for name, title, icon, url_path in PAGES
     ]
     page = st.navigation(pages)
-    # A workshop participant (the join page) gets no analyst navigation or sidebar; that page has
-    # its own language switch, and its address keeps only its join code.
-    participant = page.url_path == PARTICIPANT_PAGE
-    if participant:
-        page = st.navigation(pages, position="hidden")
-    else:
-        with st.sidebar:
-            # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
-            # remounted radio would otherwise report its first option (French) on the next rerun.
-            st.session_state[LANG_KEY] = lang
-            st.radio(
-                t("app.language", lang),
-                options=list(LANGS),
-                format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-                key=LANG_KEY,
-                horizontal=True,
-            )
-        criteria_set, _ = load_set(state.current_criteria_path())
-        if criteria_set is not None:
-            st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
+    page_language(lang)
     flash_messages()
     page.run()
-    if not participant:
-        scenario_link.sync_query_params()
+    scenario_link.sync_query_params()
 
 
 main()
