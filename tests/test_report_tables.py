@@ -169,8 +169,8 @@ def test_xlsx_sheet_names_follow_the_report_language(mini_study):
     names = {
         lang: xlsx_book(render(make_report(mini_study, lang, charts=False), "xlsx")).sheetnames for lang in ("fr", "en")
     }
-    assert names["fr"] == ["Synthèse", "Méthode", "Pondération", "Classement", "Matrice", "Coûts", "Hypothèses",
-                           "Références", "Provenance"]  # fmt: skip
+    assert names["fr"] == ["Synthèse", "Méthode", "Pondération", "Classement", "Matrice", "Qualité des preuves",
+                           "Coûts", "Inversions de rang", "Hypothèses", "Références", "Provenance"]  # fmt: skip
     assert names["en"][0] == "Summary" and not set(names["fr"]) & {"Summary", "Ranking", "Weights", "Costs"}
     for key, texts in catalog().items():
         if key.startswith("report.sheet."):
@@ -238,7 +238,8 @@ def test_the_app_escapes_markdown_with_the_engine_function():
     text = "a*b <b>x</b> [l](javascript:x) $1$ :red[y] # z"
     assert widgets.md_escape(text) == md_text(text, streamlit=True)
     assert md_text(text, streamlit=True) == r"a\*b &lt;b&gt;x&lt;/b&gt; \[l\](javascript\:x) \$1\$ \:red\[y\] \# z"
-    assert md_text(text) == r"a\*b &lt;b&gt;x&lt;/b&gt; \[l\](javascript:x) $1$ :red\[y\] \# z"
+    # In files, backslash escapes: the raw text reads as typed ("Q&A", not "Q&amp;A").
+    assert md_text(text) == r"a\*b \<b>x\</b> \[l\](javascript:x) $1$ :red\[y\] \# z"
     assert (
         widgets.safe_url("javascript:alert(1)") is None and widgets.safe_url(" https://a.org/x ") == "https://a.org/x"
     )

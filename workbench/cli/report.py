@@ -1,11 +1,13 @@
 """`python -m workbench report`: a publishable report in html, pdf, xlsx, md, csv or json.
 
     python -m workbench report --criteria FILE [--providers DIR] [--scenario FILE]
-        --format html|pdf|xlsx|md|csv|json --out PATH [--lang fr|en]
+        --format html|pdf|xlsx|md|csv|json --out PATH [--lang fr|en] [--allow-broken]
 
 With SOURCE_DATE_EPOCH set, the same inputs give byte-identical HTML, Markdown, CSV and JSON.
-This command computes what the report shows (evaluation, TCO table, robustness analysis) and
-hands the results to `workbench.report.build_report`, which computes nothing itself.
+This command computes what the report shows (evaluation, TCO table, robustness analysis,
+rank-reversal audit, evidence coverage: `workbench.report.inputs`) and hands the results to
+`workbench.report.build_report`, which computes nothing itself. A profile that cannot be read
+stops the command (exit 2, naming it) unless `--allow-broken`: the report then names it at the top.
 """
 
 from __future__ import annotations
@@ -13,18 +15,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import LoadError, WorkbenchError
 from ..files.jsonfile import read_json_file
 from ..i18n import t
 from ..report import FORMATS
 from .common import EXIT_OK, UsageError, add_study_arguments, load_study_from_args, parse_weight_args
-
-if TYPE_CHECKING:
-    from ..evaluate import Evaluation
-    from ..robustness import Analysis
-    from ..study import Study
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", help="report title (default: the scenario's title, else the study's name)")
     p.add_argument("--weights", nargs="+", metavar="ID=W", help="override node weights")
     p.add_argument("--allow-missing", action="store_true", help="missing scores take the worst value (flagged)")
+    p.add_argument(
+        "--allow-broken",
+        action="store_true",
+        help="write the report even when profiles cannot be read (their options are left out; the report names them)",
+    )
     p.add_argument(
         "--robustness-samples",
         type=int,
@@ -60,26 +62,10 @@ def read_workshop(path: str) -> dict[str, Any]:
     return data
 
 
-def analyse_robustness(
-    study: Study, evaluation: Evaluation, weights: dict[str, float], args: argparse.Namespace
-) -> Analysis | Exception:
-    """The robustness analysis the report shows (seed 0: a regenerated report shows the same
-    shares), or the error that stopped it, which the report then states."""
-    from .. import robustness
-
-    samples = {} if args.robustness_samples is None else {"samples": args.robustness_samples}
-    try:
-        return robustness.analyse(
-            study, method=evaluation.method, normalization=evaluation.normalization, weights=weights, seed=0, **samples
-        )
-    except (WorkbenchError, ValueError, ArithmeticError) as exc:
-        return exc
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..costs import CostsError, resolve_cost_settings, tco_table
+    from ..costs import CostsError
     from ..evaluate import evaluate
-    from ..report import COST_SAMPLES, COST_SEED, build_report, needs_charts, render
+    from ..report import build_report, inputs, needs_charts, render
 
     if args.robustness_samples is not None and args.robustness_samples < 0:
         raise UsageError("--robustness-samples must be ≥ 0")
@@ -88,28 +74,39 @@ def run(args: argparse.Namespace) -> int:
     weights = parse_weight_args(args.weights)
     workshop = read_workshop(args.workshop) if args.workshop else None
     study = load_study_from_args(args, allow_missing=args.allow_missing)
+    broken = inputs.load_failures(study)
+    if broken and not args.allow_broken:  # each was printed above, with its file and line
+        raise WorkbenchError(t("report.cli.broken", "en", count=len(broken)))
     unknown = sorted(set(weights) - {n.id for n in study.criteria_set.nodes()})
     if unknown:
         raise UsageError(f"--weights names unknown criteria: {', '.join(unknown)}")
     evaluation = evaluate(study, args.method, args.normalization, weights, lang=args.lang)
     try:
-        settings = resolve_cost_settings(study.criteria_set.cost_settings, study.scenario.cost_settings)
+        costs = inputs.cost_table(study)
     except CostsError as exc:
         raise WorkbenchError(f"cost settings: {exc}") from None
-    costs = tco_table([(p.id, p.costs) for p in study.providers], settings, samples=COST_SAMPLES, seed=COST_SEED)
-    robustness = None if args.robustness_samples == 0 else analyse_robustness(study, evaluation, weights, args)
+    samples = args.robustness_samples
     report = build_report(
         study,
         evaluation,
         lang=args.lang,
         weights=weights,
         costs=costs,
-        robustness=robustness,
+        robustness=None if samples == 0 else inputs.robustness_analysis(study, evaluation, weights, samples),
+        reversal=inputs.reversal_audit(study, evaluation, weights),
+        evidence=inputs.evidence_inputs(study, providers_dir=args.providers),
         workshop=workshop,
         title=args.title,
         charts=needs_charts(args.format) and not args.no_charts,
     )
-    data = render(report, args.format)
+    try:
+        data = render(report, args.format)
+    except Exception as exc:  # noqa: BLE001 - a renderer's failure is a sentence, never a traceback
+        raise WorkbenchError(t("report.export.failed", "en", reason=f"{type(exc).__name__}: {exc}")) from None
+    return _write(data, args)
+
+
+def _write(data: bytes, args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -1,8 +1,9 @@
 """Publishable reports: one model, one document layout, one renderer per format.
 
-`build_report` (building.py) gathers computed results into typed sections (sections.py) and lays
-them out once as a document of chapters, paragraphs and tables (contents.py, document.py);
-`render(report, fmt)` returns the bytes of a format: html, pdf, xlsx, md, csv or json.
+`build_report` (building.py) gathers the results its caller computed (`inputs.py` computes each
+the same way for every caller) into typed sections (sections.py) and lays them out once as a
+document of chapters, paragraphs and tables (contents.py, document.py); `render(report, fmt)`
+returns the bytes of a format: html, pdf, xlsx, md, csv or json.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib
 from collections.abc import Callable
 
 from .building import COST_SAMPLES, COST_SEED, build_report
+from .inputs import EvidenceInputs
 from .provenance import effective_scenario
 from .sections import Report
 
@@ -55,6 +57,7 @@ def needs_charts(fmt: str) -> bool:
 __all__ = [
     "COST_SAMPLES",
     "COST_SEED",
+    "EvidenceInputs",
     "FORMATS",
     "MIME_TYPES",
     "Report",

@@ -1,10 +1,10 @@
 """`build_report`: the report of results the caller computed, in one language.
 
-The caller evaluates the study (`workbench.evaluate`), prices the options
-(`workbench.costs.tco_table`) and runs the robustness analysis (`workbench.robustness.analyse`);
-this module only gathers those results with the study's texts and evidence into the typed
-sections of `sections.py`, then lays them out once into a document (`contents.py`) that every
-renderer draws. It computes no score, cost or draw itself.
+The caller evaluates the study (`workbench.evaluate`), prices the options, runs the robustness
+analysis and the rank-reversal audit and measures the evidence coverage (`inputs.py` does each
+the same way for every caller); this module only gathers those results with the study's texts
+and evidence into the typed sections of `sections.py`, then lays them out once into a document
+(`contents.py`) that every renderer draws. It computes no score, cost, draw or coverage itself.
 """
 
 from __future__ import annotations
@@ -16,24 +16,23 @@ from typing import Any
 
 from .. import __version__
 from ..costs import TcoTable
-from ..evaluate import Evaluation
+from ..evaluate import AlternativeResult, Evaluation
 from ..files.scenario_io import scenario_to_yaml
 from ..i18n import normalize_lang, t
 from ..methods import get_method
 from ..model import Criterion, Scenario
-from ..robustness import Analysis
+from ..robustness import Analysis, RankReversalAudit
 from ..study import Study
+from .changes import assumptions, changes
 from .contents import document
-from .evidence import References, matrix_cells
-from .extra_sections import chart_specs, cost_section, robustness_section, workshop_section
-from .provenance import effective_scenario, input_files, long_date, report_time, timestamp
+from .evidence import References, evidence_section, matrix_cells
+from .extra_sections import chart_specs, cost_section, reversal_section, robustness_section, workshop_section
+from .inputs import COST_SAMPLES, COST_SEED, EvidenceInputs, load_failures
+from .provenance import display_path, effective_scenario, input_files, long_date, report_time, timestamp
 from .safety import clean_text, one_line
-from .sections import Assumption, Failure, RankRow, Report, WeightRow
+from .sections import Failure, LoadProblem, RankRow, Report, WeightRow
 
-# Draws and seed of the cost percentiles a report shows: fixed, so a regenerated report shows
-# the same P10/P50/P90. Callers pass them to `tco_table`.
-COST_SAMPLES = 2000
-COST_SEED = 0
+__all__ = ["COST_SAMPLES", "COST_SEED", "build_report"]
 
 
 def build_report(
@@ -45,6 +44,8 @@ def build_report(
     scenario: Scenario | None = None,
     costs: TcoTable | None = None,
     robustness: Analysis | Exception | None = None,
+    reversal: RankReversalAudit | Exception | None = None,
+    evidence: EvidenceInputs | None = None,
     workshop: Mapping[str, Any] | None = None,
     title: str | None = None,
     charts: bool = True,
@@ -54,21 +55,25 @@ def build_report(
 
     `weights` are the node-id raw weights in force on top of the scenario's (as given to
     `evaluate`); `scenario` is the state to embed (default: the study's scenario with those
-    weights and the evaluation's method merged in). `costs` is the TCO table to show, and
-    `robustness` the analysis, or the error that stopped it (the report then says what failed);
-    either None leaves its section out, as does `workshop` (a results summary). The date comes
-    from SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
+    weights and the evaluation's method merged in). `costs` is the TCO table to show,
+    `robustness` the analysis and `reversal` the rank-reversal audit (or the error that stopped
+    either: the report then says what failed), `evidence` the coverage figures; each None leaves
+    its section out, as does `workshop` (a results summary). Profiles that could not be read
+    (`study.problems`) are named at the top of every format. The date comes from
+    SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
     """
     lang = normalize_lang(lang)
     weights = dict(weights or {})
     moment = now or report_time()
-    refs = References()
+    refs = References(lang, evidence.policy if evidence else None)
     embedded = scenario or effective_scenario(study, evaluation, weights)
     method = get_method(evaluation.method)
     norm = evaluation.normalization
     weight_rows = _weight_rows(study, weights, lang)
     matrix = matrix_cells(study, evaluation, refs, lang)
     cost_data, unpriced = cost_section(costs, study, lang) if costs is not None else (None, [])
+    specs, left_out = chart_specs(evaluation, study, lang) if charts else ({}, [])
+    names = {p.id: one_line(p.name.get(lang)) for p in [*study.providers, *study.references]}
     report = Report(
         lang=lang,
         title=one_line(title or embedded.title or study.criteria_set.name.get(lang)),
@@ -89,21 +94,35 @@ def build_report(
         providers=_providers(study, lang),
         criteria=_criteria(study, lang),
         weights=weight_rows,
-        ranking=_ranking(study, evaluation, lang),
+        ranking=[_rank_row(r, names, study, lang) for r in evaluation.results],
         matrix=matrix,
         references=refs.items,
-        assumptions=_assumptions(study, weight_rows, matrix, lang) + unpriced,
+        assumptions=assumptions(study, weight_rows, matrix, lang) + unpriced,
         costs=cost_data,
         robustness=robustness_section(robustness, study, lang) if robustness is not None else None,
         workshop=workshop_section(workshop, study, lang) if workshop is not None else None,
         details=_jsonable(evaluation.details),
         version=__version__,
-        inputs=input_files(study),
+        inputs=input_files(study, evidence.components if evidence else ()),
         scenario_yaml=scenario_to_yaml(embedded),
-        charts=chart_specs(evaluation, study, lang) if charts else {},
+        reference_models=[_rank_row(r, names, study, lang) for r in evaluation.references],
+        load_problems=[_load_problem(p) for p in load_failures(study)],
+        changes=changes(study, evaluation, weight_rows, lang),
+        evidence=evidence_section(evidence.coverage, [*study.providers, *study.references], evidence.components, lang)
+        if evidence is not None
+        else None,  # fmt: skip
+        rank_reversal=reversal_section(reversal, study, lang) if reversal is not None else None,
+        additive=any(r.contributions for r in evaluation.results),
+        charts_left_out=left_out,
+        charts=specs,
     )
     report.document = document(report)
     return report
+
+
+def _load_problem(problem: Any) -> LoadProblem:
+    file = display_path(problem.file) if problem.file else ""
+    return LoadProblem(file, int(problem.line or 0), one_line(problem.field), one_line(problem.message))
 
 
 def _text(text: Any, lang: str) -> str:
@@ -111,14 +130,16 @@ def _text(text: Any, lang: str) -> str:
 
 
 def _providers(study: Study, lang: str) -> list[dict[str, str]]:
+    """The options, then the reference models (`role` says which)."""
     return [
         {
             "id": p.id,
             "name": one_line(p.name.get(lang)),
             "kind": one_line(_text(p.kind, lang)),
             "summary": _text(p.summary, lang),
+            "role": p.role,
         }
-        for p in study.providers
+        for p in [*study.providers, *study.references]
     ]
 
 
@@ -176,53 +197,22 @@ def _weight_rows(study: Study, weights: dict[str, float], lang: str) -> list[Wei
     return rows
 
 
-def _ranking(study: Study, evaluation: Evaluation, lang: str) -> list[RankRow]:
-    names = {p.id: one_line(p.name.get(lang)) for p in study.providers}
+def _rank_row(r: AlternativeResult, names: dict[str, str], study: Study, lang: str) -> RankRow:
     leaves = {leaf.id: leaf for leaf in study.leaves}
-    return [
-        RankRow(
-            rank=r.rank,
-            id=r.id,
-            name=names[r.id],
-            score=float(r.score),
-            eligible=r.eligible,
-            failed=[
-                Failure(f.criterion, one_line(leaves[f.criterion].name.get(lang)), f.required, float(f.actual))
-                for f in r.failed_must_haves
-            ],
-            missing=list(r.missing),
-            overridden=list(r.overridden),
-            contributions={k: float(v) for k, v in r.contributions.items()},
-        )
-        for r in evaluation.results
-    ]
-
-
-def _assumptions(study: Study, weights: list[WeightRow], matrix: list, lang: str) -> list[Assumption]:
-    """What departs from the published study: overrides, switched-off rules, changed weights, gaps."""
-    names = {p.id: one_line(p.name.get(lang)) for p in study.providers}
-    crit = {w.id: w.name for w in weights}
-    out: list[Assumption] = []
-    for o in study.scenario.overrides:
-        if o.provider in names and o.criterion in crit:
-            text = t("report.assume.override", lang, provider=names[o.provider], criterion=crit[o.criterion],
-                     value=f"{o.value:g}", note=one_line(o.note) or "—")  # fmt: skip
-            out.append(Assumption("override", text))
-    for cid in study.scenario.disabled_must_haves:
-        out.append(Assumption("disabled_must_have", t("report.assume.disabled", lang, criterion=crit.get(cid, cid))))
-    for row in weights:
-        if row.changed:
-            default = float(study.criteria_set.node(row.id).weight)
-            text = t("report.assume.weight", lang, criterion=row.name, value=f"{row.raw_weight:g}",
-                     default=f"{default:g}")  # fmt: skip
-            out.append(Assumption("weight", text))
-    for cell in matrix:
-        if cell.missing:
-            text = t("report.assume.missing", lang, provider=names[cell.provider], criterion=crit[cell.criterion])
-            out.append(Assumption("missing", text))
-    for key, value in sorted(study.scenario.cost_settings.items()):
-        out.append(Assumption("cost_setting", t("report.assume.cost", lang, key=key, value=one_line(value))))
-    return out
+    return RankRow(
+        rank=r.rank,
+        id=r.id,
+        name=names.get(r.id, one_line(r.name)),
+        score=float(r.score),
+        eligible=r.eligible,
+        failed=[
+            Failure(f.criterion, one_line(leaves[f.criterion].name.get(lang)), f.required, float(f.actual))
+            for f in r.failed_must_haves
+        ],
+        missing=list(r.missing),
+        overridden=list(r.overridden),
+        contributions={k: float(v) for k, v in r.contributions.items()},
+    )
 
 
 def _jsonable(value: Any) -> Any:

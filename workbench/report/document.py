@@ -23,7 +23,7 @@ class Kind(StrEnum):
     SHARE = "share"  # a fraction shown as a percentage with 1 decimal
     MONEY = "money"  # millions of the study currency: 1 decimal
     NUMBER = "number"  # raw weights and raw values: as few decimals as they need (at most 2)
-    REFS = "refs"  # a tuple of reference numbers, linked to the reference list where possible
+    REFS = "refs"  # a tuple of `Cite`: reference numbers (linked where possible) with kind and date
     FLAGS = "flags"  # a tuple of warnings about the cell
     CODE = "code"  # file paths and digests, in a monospace font
 
@@ -40,6 +40,19 @@ class Label:
     depth: int = 0
     strong: bool = False
     flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation in a table: the reference list's number and, in words, the source's kind and
+    publication date (`SourceRef.brief`)."""
+
+    number: int
+    brief: str = ""
+
+    @property
+    def mark(self) -> str:
+        return f"[{self.number}]"
 
 
 @dataclass(frozen=True)

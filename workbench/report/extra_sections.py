@@ -10,10 +10,19 @@ from .. import robustness as robustness_engine
 from ..costs import TcoTable
 from ..evaluate import Evaluation
 from ..i18n import fmt_percent, t
-from ..robustness import Analysis, Threshold
+from ..robustness import Analysis, RankReversalAudit, Threshold
+from ..robustness.rank_reversal import describe
 from ..study import Study
 from .safety import one_line
-from .sections import Assumption, CostRow, CostSection, RobustnessSection, ThresholdRow, WorkshopSection
+from .sections import (
+    Assumption,
+    CostRow,
+    CostSection,
+    ReversalSection,
+    RobustnessSection,
+    ThresholdRow,
+    WorkshopSection,
+)
 
 WORKSHOP_AGGREGATES = ("mean", "geometric", "median")
 CHARTS = ("contributions", "heatmap")  # builders `<name>_chart` of workbench.charts.study
@@ -72,6 +81,24 @@ def robustness_section(analysis: Analysis | Exception, study: Study, lang: str) 
         acceptability={pid: [float(x) for x in res.rank_acceptability[i]] for i, pid in enumerate(res.provider_ids)},
         flip_thresholds=thresholds,
         error=error,
+    )
+
+
+def reversal_section(audit: RankReversalAudit | Exception, study: Study, lang: str) -> ReversalSection:
+    """The audit's findings and its plain sentences (`rank_reversal.describe`); an exception
+    (the audit could not run) becomes a sentence in `error`."""
+    if isinstance(audit, Exception):
+        return ReversalSection(error=t("report.reversal.failed", lang, reason=_reason(audit)))
+    names = {p.id: one_line(p.name.get(lang)) for p in study.providers}
+    data = audit.to_json()["rank_reversal"]
+    return ReversalSection(
+        method=audit.method,
+        normalization=audit.normalization,
+        degradation=float(audit.degradation),
+        count=audit.count,
+        removals=data["removals"],
+        dominated_copies=data["dominated_copies"],
+        sentences=[one_line(s) for s in describe(audit, names, lang)],
     )
 
 
@@ -157,17 +184,21 @@ def _number_or_none(value: Any) -> float | None:
     return float(value)
 
 
-def chart_specs(evaluation: Evaluation, study: Study, lang: str) -> dict[str, dict[str, Any]]:
-    """Vega-Lite specs of the shared charts (workbench.charts.study) by name."""
+def chart_specs(evaluation: Evaluation, study: Study, lang: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Vega-Lite specs of the shared charts (workbench.charts.study) by name, and the names of
+    those that could not be drawn (the report says they are left out)."""
     # Imported here: Altair takes half a second to load, and only HTML and PDF draw charts.
     from ..charts import study as study_charts
 
     out: dict[str, dict[str, Any]] = {}
+    left_out: list[str] = []
     for name in CHARTS:
         try:
             chart = getattr(study_charts, f"{name}_chart")(evaluation, study, lang)
         except (ValueError, TypeError, KeyError):  # a chart that cannot be drawn is left out, the report ships
-            continue
-        if chart is not None:
+            chart = None
+        if chart is None:
+            left_out.append(name)
+        else:
             out[name] = chart.to_dict()
-    return out
+    return out, left_out

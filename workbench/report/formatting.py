@@ -6,15 +6,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import fmt_number, fmt_percent
+from ..i18n import fmt_number, fmt_percent, t
 from .document import Kind, Label
 
 MISSING = "—"
+# Countable units a criterion may give, plural -> singular (English and French): "1 point",
+# "0 point" in French, "0 points" in English. Other units ("M CAD", "%") are left as written.
+SINGULAR_UNITS = {
+    "points": "point", "years": "year", "ans": "an", "années": "année", "months": "month",
+    "days": "day", "jours": "jour", "hours": "hour", "heures": "heure", "weeks": "week",
+    "semaines": "semaine", "minutes": "minute", "seconds": "second", "secondes": "seconde",
+    "people": "person", "personnes": "personne", "users": "user", "utilisateurs": "utilisateur",
+    "sites": "site", "servers": "server", "serveurs": "serveur", "employees": "employee",
+    "employés": "employé", "certifications": "certification", "countries": "country", "pays": "pays",
+    "regions": "region", "régions": "région", "incidents": "incident", "licences": "licence",
+    "licenses": "license",
+}  # fmt: skip
 
 
 def colon(lang: str) -> str:
     """French typography puts a no-break space before the colon."""
     return "\u00a0: " if lang == "fr" else ": "
+
+
+def singular(value: float, lang: str) -> bool:
+    """Whether `value` takes the singular in `lang`: 1 in English; 0 and 1 (below 2) in French."""
+    return abs(value) < 2 if lang == "fr" else abs(value) == 1
+
+
+def counted(n: float, lang: str, one: str, other: str, **params: object) -> str:
+    """The catalogue message `one` or `other` (keys) for a count `n`, given to it as `n`."""
+    return t(one if singular(n, lang) else other, lang, n=plain_number(n, lang), **params)
+
+
+def unit_for(value: float, unit: str, lang: str) -> str:
+    """`unit` in the number that `value` takes: "points" after 1 is "point"."""
+    return SINGULAR_UNITS.get(unit, unit) if singular(value, lang) else unit
 
 
 def plain_number(value: float, lang: str) -> str:
@@ -29,7 +56,7 @@ def cell_text(value: Any, kind: Kind, lang: str) -> str:
     flags are joined with the separators a reader expects.
     """
     if kind is Kind.REFS:
-        return " ".join(f"[{n}]" for n in value or ())
+        return "; ".join(f"{c.mark} {c.brief}".strip() for c in value or ())
     if kind is Kind.FLAGS:
         return "; ".join(value or ())
     if isinstance(value, Label):

@@ -51,11 +51,14 @@ class _Context:
     lang: str
     references: list[SourceRef]
     svgs: dict[str, Markup | None]
-    no_chart: str
     indent: str = TREE_INDENT
 
     def text(self, value: object, kind: d.Kind) -> str:
         return cell_text(value, kind, self.lang)
+
+    def left_out(self, caption: str) -> str:
+        """The sentence standing for a chart that could not be drawn safely."""
+        return t("report.chart.left_out", self.lang, caption=caption)
 
 
 def _is(cls: type) -> Callable[[object], bool]:
@@ -92,7 +95,7 @@ def render_html(report: Report) -> str:
         name: (Markup(svg) if (svg := chart_svg(spec, f"chart-{name}")) is not None else None)
         for name, spec in report.charts.items()
     }
-    ctx = _Context(lang, report.references, svgs, t("report.chart.none", lang))
+    ctx = _Context(lang, report.references, svgs)
     template = env.get_template("report.html.j2")
     return template.render(
         doc=report.document, lang=lang, csp=CSP, contents=t("report.section.contents", lang), ctx=ctx

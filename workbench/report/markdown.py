@@ -96,7 +96,7 @@ def _table(table: Table, lang: str) -> list[str]:
 
 def _cell(value: object, kind: Kind, lang: str) -> str:
     if kind is Kind.REFS:
-        return " ".join(f"\\[{n}\\]" for n in value or ())
+        return "; ".join(f"\\[{c.number}\\] {m(c.brief)}".strip() for c in value or ())
     if kind is Kind.CODE:
         return f"`{one_line(value).replace('`', '')}`"
     text = m(cell_text(value, kind, lang))
@@ -111,6 +111,5 @@ def _references(report: Report) -> list[str]:
     for ref in report.references:
         url = safe_url(ref.url)
         link = f" — <{md_url(url)}>" if url else ""
-        date = f" ({m(ref.date)})" if ref.date else ""
-        out.append(f"{ref.number}\\. {m(ref.title)}{date}{link}  ")
+        out.append(f"{ref.number}\\. {m(ref.text or ref.title)}{link}  ")
     return [*(out or ["—"]), ""]

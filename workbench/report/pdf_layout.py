@@ -1,5 +1,5 @@
-"""The PDF's page furniture: fonts, paragraph styles, the document template with its outline
-and contents, and column widths for the report's tables."""
+"""The PDF's page furniture: fonts, paragraph styles and column widths for the report's tables
+(the document template, its outline and contents are in `pdf_contents.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import BaseDocTemplate, Flowable
+from reportlab.platypus import Paragraph
 
 from .document import Kind, Table
 from .formatting import cell_text
@@ -18,13 +18,26 @@ from .formatting import cell_text
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 # Width of a column of each short kind; text columns share what is left.
 FIXED_WIDTHS = {Kind.INT: 1.2 * cm, Kind.SCORE: 1.9 * cm, Kind.SHARE: 1.9 * cm, Kind.MONEY: 2.1 * cm,
-                Kind.NUMBER: 1.9 * cm, Kind.REFS: 1.6 * cm}  # fmt: skip
+                Kind.NUMBER: 1.9 * cm}  # fmt: skip
 # A text column's minimum is its longest word, within these bounds.
 TEXT_MIN_WIDTH = (1.4 * cm, 4 * cm)
+TEXT_FLOOR = 1.0 * cm  # what a text column keeps when the table has too many of them
 TEXT_WEIGHT_CAP = 600  # characters: beyond, a longer text gets no more width
 TEXT_WEIGHT_POWER = 0.75
 AVERAGE_GLYPH = 0.55  # average glyph width in em, for estimating word widths without measuring
 CELL_PADDING = 8  # points: the table's left and right padding, with a little air
+
+
+class CachedParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width: a table wraps each of its cells several
+    times (to size the rows, to split them across pages, to draw them) at the same width."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        if self.__dict__.get("_wrapped_at") == availWidth and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
 
 
 def fonts() -> tuple[str, str, str]:
@@ -72,28 +85,14 @@ def styles(regular: str, bold: str, mono: str) -> dict[str, ParagraphStyle]:
     }
 
 
-class OutlinedDoc(BaseDocTemplate):
-    """Registers level-0/1 headings with the table of contents and as PDF outline entries."""
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's hook name
-        level = getattr(flowable, "_toc_level", None)
-        if level is None:
-            return
-        text = flowable.getPlainText()
-        key = f"h{id(flowable)}"
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-        if level == 0:  # sub-headings go to the PDF outline only, keeping the contents to one page
-            self.notify("TOCEntry", (level, text, self.page, key))
-
-
 def column_widths(table: Table, shown: list[int], width: float, lang: str, head: ParagraphStyle) -> list[float]:
     """Widths of the shown columns, filling `width`.
 
     Numbers and references get a fixed width (wider when a header word needs it). Each text
     column gets what its longest word needs (within bounds), then the rest is shared by a
     power below one of its longest text: a rationale column gets most of the room, a name
-    column enough for a few words, a yes/no column little. Fixed widths shrink when the text columns would not get their minimum.
+    column enough for a few words, a yes/no column little. When the minimums do not fit, text
+    columns shrink first, then every column (`_fit`).
     """
     kinds = [table.columns[i].kind for i in shown]
     fixed = {
@@ -107,18 +106,26 @@ def column_widths(table: Table, shown: list[int], width: float, lang: str, head:
         k: min(max(_word_width(t, head.fontSize), _header_word(table.columns[shown[k]].header, head), low), high)
         for k, t in texts.items()
     }
-    room = width - sum(mins.values())
-    total_fixed = sum(fixed.values())
-    if total_fixed > room > 0:
-        fixed = {k: w * room / total_fixed for k, w in fixed.items()}
-    extra = width - sum(fixed.values()) - sum(mins.values())
-    if extra < 0:  # too many text columns: share the width by their minimums
-        scale = (width - sum(fixed.values())) / sum(mins.values())
-        mins, extra = {k: w * scale for k, w in mins.items()}, 0.0
+    fixed, mins = _fit(fixed, mins, width)
+    extra = max(width - sum(fixed.values()) - sum(mins.values()), 0.0)
     longest = {k: min(max((len(x) for x in t), default=1), TEXT_WEIGHT_CAP) or 1 for k, t in texts.items()}
     weights = {k: n**TEXT_WEIGHT_POWER for k, n in longest.items()}
     total = sum(weights.values()) or 1.0
     return [fixed[k] if k in fixed else mins[k] + extra * weights[k] / total for k in range(len(shown))]
+
+
+def _fit(fixed: dict[int, float], mins: dict[int, float], width: float) -> tuple[dict[int, float], dict[int, float]]:
+    """Widths that fit in `width` when the columns' natural widths do not: text columns shrink
+    first, down to `TEXT_FLOOR`; if that is not enough, every column shrinks in proportion."""
+    text_room = width - sum(fixed.values())
+    if sum(mins.values()) <= text_room:
+        return fixed, mins
+    floor = TEXT_FLOOR * len(mins)
+    if text_room >= floor:
+        scale = (text_room - floor) / (sum(mins.values()) - floor)
+        return fixed, {k: TEXT_FLOOR + (w - TEXT_FLOOR) * scale for k, w in mins.items()}
+    scale = width / (sum(fixed.values()) + sum(mins.values()))
+    return {k: w * scale for k, w in fixed.items()}, {k: w * scale for k, w in mins.items()}
 
 
 def _header_word(text: str, style: ParagraphStyle) -> float:

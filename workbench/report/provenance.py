@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from babel.dates import format_date
 
 from ..evaluate import Evaluation
 from ..i18n import LOCALES
-from ..model import Scenario
+from ..model import Provider, Scenario
 from ..study import REPO_ROOT, Study
 from .sections import InputFile
 
@@ -85,12 +85,15 @@ def sha256_of(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def input_files(study: Study) -> list[InputFile]:
-    """Criteria set, provider profiles and scenario files that exist on disk, with their SHA-256."""
+def input_files(study: Study, components: Sequence[Provider] = ()) -> list[InputFile]:
+    """Criteria set, profiles (options, reference models, the components of composed options)
+    and scenario files that exist on disk, with their SHA-256."""
     entries: list[tuple[str, Path]] = []
     if study.criteria_set.path:
         entries.append(("criteria", Path(study.criteria_set.path)))
     entries += [("provider", Path(p.path)) for p in study.providers if p.path]
+    entries += [("reference", Path(p.path)) for p in study.references if p.path]
+    entries += [("component", Path(p.path)) for p in components if p.path]
     if study.scenario.path:
         entries.append(("scenario", Path(study.scenario.path)))
     return [InputFile(role, display_path(path), sha256_of(path)) for role, path in entries if path.is_file()]

@@ -11,8 +11,9 @@ goes through one of these functions:
 - `safe_url` keeps only absolute http(s) URLs; anything else (javascript:, data:, relative)
   is rendered as plain text, never as a link.
 - `md_text` escapes Markdown so that user text can never open a link, an image, raw HTML,
-  emphasis or a table cell; with `streamlit=True` also Streamlit's own inline syntax (the app's
-  pages call it through `ui.widgets.md_escape`).
+  emphasis or a table cell. In files it uses backslash escapes, which read as the text itself
+  ("Q&A", not "Q&amp;A"); with `streamlit=True` it writes HTML entities as the app's pages
+  expect, and escapes Streamlit's own inline syntax too (`ui.widgets.md_escape`).
 - `md_url` encodes a safe URL for a Markdown link target or autolink.
 - `spreadsheet_text` cleans a text, then neutralises it for a spreadsheet with the workbench's
   one formula rule, `workbench.files.formulas.neutralise_formula` (a text beginning with = + - @
@@ -32,6 +33,10 @@ from ..files.formulas import neutralise_formula
 _BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# In files: "<" never opens raw HTML or an autolink, and "&" never starts a character reference
+# ("&amp;" stays as typed); any other "&" is left as it is.
+_MD_ANGLE = re.compile(r"<")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # Streamlit's markdown adds inline syntax of its own: $…$ maths and :name: / :color[…] directives.
 _STREAMLIT_SPECIAL = re.compile(r"([$:])")
 # Kept as they are in a link target: reserved URL characters except the parentheses, angle
@@ -42,20 +47,22 @@ _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 _MD_LINE_START = re.compile(r"^(\s*)([+\-](?=\s|$)|[=\-]+$|>|\d+[.)](?=\s|$))")
 
 
+# What `clean_text` removes: control characters (Unicode category Cc, tab and newline aside, which
+# are handled apart), surrogates (Cs) and private-use characters (Co).
+_UNWANTED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+
+
 def clean_text(text: object, *, keep_newlines: bool = True) -> str:
     """`text` as a string without control characters (tab and newline kept) or bidi overrides."""
     if text is None:
         return ""
-    s = str(text).translate(_BIDI_CONTROLS)
-    out = []
-    for ch in s:
-        if ch in "\n\t":
-            out.append(ch if keep_newlines else " ")
-        elif ch == "\r" or unicodedata.category(ch) in ("Cc", "Cs", "Co"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
+    s = str(text)
+    if s.isprintable():  # the common case: nothing to remove
+        return s.translate(_BIDI_CONTROLS)
+    s = _UNWANTED.sub("", s.translate(_BIDI_CONTROLS))
+    return s if keep_newlines else s.replace("\n", " ").replace("\t", " ")
 
 
 def one_line(text: object) -> str:
@@ -90,10 +97,12 @@ def md_text(text: object, *, streamlit: bool = False) -> str:
     icon and colour directives; files keep them as they are (they mean nothing in CommonMark).
     """
     s = one_line(text)
-    s = html.escape(s, quote=False)
-    s = _MD_SPECIAL.sub(r"\\\1", s)
     if streamlit:
+        s = _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=False))
         s = _STREAMLIT_SPECIAL.sub(r"\\\1", s)
+    else:
+        s = _MD_SPECIAL.sub(r"\\\1", s)
+        s = _MD_ENTITY.sub(r"\\&", _MD_ANGLE.sub(r"\\<", s))
     # GFM turns a bare `www.` into a link; a character reference keeps the dot and breaks the link.
     s = _BARE_WWW.sub("www&#46;", s)
     return _MD_LINE_START.sub(_escape_marker, s, count=1)

@@ -17,12 +17,22 @@ JSON_FORMAT = "workbench-report/1"
 
 @dataclass
 class SourceRef:
-    """An entry of the reference list; `url` is kept only when it is http(s)."""
+    """An entry of the reference list; `url` is kept only when it is http(s).
+
+    `date` is the page's own publication date as the profile gives it; `kind` the kind of source
+    (the profile's, else the source policy's default for the domain; "" when neither says);
+    `brief` is kind and date in words, shown next to each score citing it; `text` the whole entry
+    in words (`workbench.evidence.source_line`).
+    """
 
     number: int
     title: str
     url: str
     date: str
+    kind: str = ""
+    accessed: str = ""
+    brief: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -80,6 +90,9 @@ class Cell:
     missing: bool
     overridden: bool
     note: str
+    status: str | None = None  # verified | vendor-claim | estimate | assumption | disputed
+    origin: str = ""  # "file:line" of a component that gave a composed option's score
+    reference: bool = False  # a reference model's score (never ranked)
 
 
 @dataclass
@@ -152,6 +165,68 @@ class WorkshopSection:
 
 
 @dataclass
+class LoadProblem:
+    """A profile (or other study file) that could not be read: its option is not in the report."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class CoverageRow:
+    """Evidence coverage of one profile (`workbench.evidence.study_coverage`)."""
+
+    id: str
+    name: str
+    role: str  # option | reference | component
+    scores: int
+    missing: int
+    share_verified: float
+    share_official: float
+    assumptions: int
+    median_source_age_months: float | None
+    stale: int
+    undated: int
+    padded: int
+
+
+@dataclass
+class EvidenceSection:
+    """The study's evidence quality on `date`: totals over every profile, then one row each."""
+
+    date: str
+    profiles: int
+    scores: int
+    share_verified: float
+    share_official: float
+    assumptions: int
+    stale: int
+    undated: int
+    padded: int
+    rows: list[CoverageRow]
+    legend: str
+
+
+@dataclass
+class ReversalSection:
+    """The rank-reversal audit (`workbench.robustness.rank_reversal`) and its plain sentences.
+
+    `removals` and `dominated_copies` are as in the audit's JSON (`removed` / `copy_of` and
+    `flipped_pairs`); `error` says why the audit could not run (the rest is then empty)."""
+
+    method: str = ""
+    normalization: str | None = None
+    degradation: float = 0.0
+    count: int = 0
+    removals: list[dict[str, Any]] = field(default_factory=list)
+    dominated_copies: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
 class InputFile:
     role: str
     path: str
@@ -190,6 +265,13 @@ class Report:
     version: str
     inputs: list[InputFile]
     scenario_yaml: str
+    reference_models: list[RankRow] = field(default_factory=list)
+    load_problems: list[LoadProblem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    evidence: EvidenceSection | None = None
+    rank_reversal: ReversalSection | None = None
+    additive: bool = True  # the method's score is a sum of per-criterion contributions
+    charts_left_out: list[str] = field(default_factory=list)
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     document: Document | None = None
 

@@ -66,6 +66,8 @@ class _Sheet:
         columns = list(tables[0].columns)
         titled = bool(tables[0].group)
         header = ([tables[0].group] if titled else []) + [c.header for c in columns]
+        if tables[0].title and not titled:  # a table of its own: its title above it
+            self.text_row(tables[0].title, fmt="strong")
         if not self.frozen:  # the first table's header stays in view
             self.ws.freeze_panes(self.row + 1, 0)
             self.frozen = True
@@ -96,7 +98,7 @@ class _Sheet:
 
     def _text(self, value: Any, kind: d.Kind) -> str:
         if kind is d.Kind.REFS:
-            return "; ".join(_reference(self.refs[n]) for n in value)
+            return "; ".join(_reference(self.refs[c.number], c.brief) for c in value)
         if kind is d.Kind.FLAGS:
             return "; ".join(value)
         if isinstance(value, d.Label):
@@ -111,8 +113,8 @@ class _Sheet:
             self.ws.set_column(col, col, width)
 
 
-def _reference(ref: SourceRef) -> str:
-    return f"[{ref.number}] {ref.title}" + (f" <{ref.url}>" if ref.url else "")
+def _reference(ref: SourceRef, brief: str = "") -> str:
+    return f"[{ref.number}] {ref.title}" + (f" <{ref.url}>" if ref.url else "") + (f" ({brief})" if brief else "")
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -179,6 +181,8 @@ def _blocks(sheet: _Sheet, blocks: list[d.Block], report: Report) -> None:
 def _references(sheet: _Sheet, report: Report) -> None:
     lang = report.lang
     columns = [d.Column(t("report.col.id", lang), d.Kind.INT)]
-    columns += [d.Column(t(k, lang)) for k in ("report.col.title", "report.col.date", "report.col.url")]
-    rows = [(r.number, r.title, r.date, r.url) for r in report.references]
+    keys = ("report.col.title", "report.col.date", "report.col.kind", "report.col.accessed", "report.col.url")
+    columns += [d.Column(t(k, lang)) for k in keys]
+    rows = [(r.number, r.title, r.date, t(f"kind.{r.kind}", lang) if r.kind else "", r.accessed, r.url)
+            for r in report.references]  # fmt: skip
     sheet.table([d.table(columns, rows)])
