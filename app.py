@@ -31,6 +31,7 @@ PAGES = (
     ("workshop.py", "app.nav.workshop", ":material/groups:", None),
     ("join.py", "app.nav.join", ":material/how_to_vote:", "join"),
 )
+PARTICIPANT_PAGE = "join"  # url path of the participant page
 
 # Global style (static, no user text): hides the element carrying the language script below, and
 # makes keyboard focus plain (WCAG 2.4.7): a 2-px ring in the theme colour around the focused
@@ -64,21 +65,6 @@ def main() -> None:
     lang = get_lang()
     if first_run:
         scenario_link.open_link()
-    with st.sidebar:
-        # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
-        # remounted radio would otherwise report its first option (French) on the next rerun.
-        st.session_state[LANG_KEY] = lang
-        st.radio(
-            t("app.language", lang),
-            options=list(LANGS),
-            format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-            key=LANG_KEY,
-            horizontal=True,
-        )
-    lang = get_lang()
-    criteria_set, _ = load_set(state.current_criteria_path())
-    if criteria_set is not None:
-        st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
     pages = [
         st.Page(
             str(HERE / "ui" / "pages" / name),
@@ -90,10 +76,31 @@ def main() -> None:
         for name, title, icon, url_path in PAGES
     ]
     page = st.navigation(pages)
+    # A workshop participant (the join page) gets no analyst navigation or sidebar; that page has
+    # its own language switch, and its address keeps only its join code.
+    participant = page.url_path == PARTICIPANT_PAGE
+    if participant:
+        page = st.navigation(pages, position="hidden")
+    else:
+        with st.sidebar:
+            # Re-assert the language on every run: the sidebar may be remounted on a page switch, and a
+            # remounted radio would otherwise report its first option (French) on the next rerun.
+            st.session_state[LANG_KEY] = lang
+            st.radio(
+                t("app.language", lang),
+                options=list(LANGS),
+                format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+                key=LANG_KEY,
+                horizontal=True,
+            )
+        criteria_set, _ = load_set(state.current_criteria_path())
+        if criteria_set is not None:
+            st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
     page_language(lang)
     flash_messages()
     page.run()
-    scenario_link.sync_query_params()
+    if not participant:
+        scenario_link.sync_query_params()
 
 
 main()
