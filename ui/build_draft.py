@@ -10,7 +10,6 @@ refused by the store and the latest draft is shown instead, with a warning.
 
 from __future__ import annotations
 
-import copy
 import os
 from typing import Any
 from urllib.parse import urlsplit
@@ -133,8 +132,9 @@ def commit(changed: Tables, title: str = "") -> bool:
 
 
 def working_copy() -> Tables:
-    """A copy of the tables to edit (the session's own stay as read until saved)."""
-    return copy.deepcopy(tables())
+    """A copy of the tables to edit: new lists of the same rows (the session's own stay as read
+    until saved; an edit replaces a sheet's list, or copies a row before changing it)."""
+    return {sheet: list(rows) for sheet, rows in tables().items()}
 
 
 def link() -> str:

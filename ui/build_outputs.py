@@ -4,8 +4,6 @@ download it as YAML or as the workbook)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import streamlit as st
@@ -37,9 +35,8 @@ TAB_KEYS = {
 
 
 def built(tables: dict[str, list[dict[str, Any]]]) -> BookStudy:
-    """The draft built and checked, memoised on its content (every rerun reuses it)."""
-    text = json.dumps(tables, sort_keys=True, ensure_ascii=False, default=str)
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The draft built and checked, memoised on its stored revision (every rerun reuses it)."""
+    key = (draft.token(), st.session_state.get(draft.REVISION))
     memo = st.session_state.get(MEMO)
     if memo and memo[0] == key:
         return memo[1]

@@ -88,11 +88,16 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _encode(tables: dict[str, list[dict[str, Any]]]) -> str:
-    text = json.dumps(_plain(tables), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
+def _encode(tables: dict[str, list[dict[str, Any]]]) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+    """The tables as JSON text, and as the data that text reads back to."""
+    try:
+        text = json.dumps(tables, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):  # NaN from an emptied number cell, or a value JSON has no word for
+        tables = _plain(tables)
+        text = json.dumps(tables, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    if len(text) > MAX_DRAFT_BYTES or len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
         raise DraftTooLarge(f"the draft is too large to keep (more than {MAX_DRAFT_BYTES:,} bytes)")
-    return text
+    return text, tables
 
 
 class DraftStore:
@@ -109,11 +114,11 @@ class DraftStore:
 
     def create(self, tables: dict[str, list[dict[str, Any]]], title: str = "") -> Draft:
         """A new draft holding `tables`, under a fresh secret token."""
-        token, text, now = new_token(), _encode(tables), dt.datetime.now(dt.UTC)
+        token, (text, tables), now = new_token(), _encode(tables), dt.datetime.now(dt.UTC)
         row = {"key_hash": key_of(token), "revision": 1, "title": title[:200], "tables": text,
                "created_at": now, "updated_at": now}  # fmt: skip
         self._run(lambda conn: conn.execute(insert(drafts).values(**row)), write=True)
-        return Draft(token, 1, title[:200], json.loads(text), now)
+        return Draft(token, 1, title[:200], tables, now)
 
     def load(self, token: str) -> Draft | None:
         """The draft of `token`, or None (an unknown or malformed token)."""
@@ -134,7 +139,7 @@ class DraftStore:
     def save(self, token: str, tables: dict[str, list[dict[str, Any]]], revision: int, title: str = "") -> Draft:
         """Store `tables` as the revision after `revision`; DraftConflict if the draft moved on
         meanwhile, KeyError if there is no such draft."""
-        text, now = _encode(tables), dt.datetime.now(dt.UTC)
+        (text, tables), now = _encode(tables), dt.datetime.now(dt.UTC)
         key = key_of(token)
 
         def work(conn: Connection) -> int:
@@ -146,7 +151,7 @@ class DraftStore:
             return done.rowcount
 
         if self._run(work, write=True) == 1:
-            return Draft(token, revision + 1, title[:200], json.loads(text), now)
+            return Draft(token, revision + 1, title[:200], tables, now)
         current = self.load(token)
         if current is None:
             raise KeyError(token)

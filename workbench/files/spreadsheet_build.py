@@ -27,7 +27,6 @@ from .spreadsheet_format import (
     OPTIONS,
     STUDY,
     STUDY_KEYS,
-    CellRef,
     Row,
     StudyBook,
     as_text,
@@ -104,7 +103,7 @@ class _Builder(OptionsReader):
 
     def _at(self, path: tuple, sheet: str, row: Row | None, column: str) -> None:
         if row is not None:
-            self.set_cells.put(path, self.ref(sheet, row, column))
+            self.set_cells.put(path, self.cell(sheet, row, column))
 
     # --- criteria sheet -----------------------------------------------------------------------
 
@@ -146,11 +145,11 @@ class _Builder(OptionsReader):
     def _node(self, node_id, row, children, levels, path, build) -> dict[str, Any]:
         data: dict[str, Any] = {"id": node_id, "name": text_data(row.get("name_fr"), row.get("name_en")) or node_id}
         for key, column in ((path, "id"), (path + ("id",), "id"), (path + ("name",), "name_fr")):
-            self.set_cells.put(key, self.ref(CRITERIA, row, column))
+            self.set_cells.put(key, self.cell(CRITERIA, row, column))
         weight = self.number(CRITERIA, row, "weight")
         if weight is not None:
             data["weight"] = weight
-            self.set_cells.put(path + ("weight",), self.ref(CRITERIA, row, "weight"))
+            self.set_cells.put(path + ("weight",), self.cell(CRITERIA, row, "weight"))
         kids = children.get(node_id, [])
         if kids:
             for column in LEAF_ONLY:
@@ -159,40 +158,40 @@ class _Builder(OptionsReader):
                         CRITERIA, row, column, "only a leaf (a criterion without sub-criteria) takes this column"
                     )
             data["criteria"] = [build(kid, path + ("criteria", k)) for k, kid in enumerate(kids)]
-            self.set_cells.put(path + ("criteria",), self.ref(CRITERIA, row, "id"))
+            self.set_cells.put(path + ("criteria",), self.cell(CRITERIA, row, "id"))
             return data
         direction = as_text(row.get("direction"))
         if direction is not None:
             data["direction"] = direction
-            self.set_cells.put(path + ("direction",), self.ref(CRITERIA, row, "direction"))
+            self.set_cells.put(path + ("direction",), self.cell(CRITERIA, row, "direction"))
         data["scale"] = self._scale(row, levels.get(node_id, {}), path + ("scale",))
         minimum = self.number(CRITERIA, row, "must_have_min")
         if minimum is not None:
             data["must_have"] = {"min": minimum}
             for key in (("must_have",), ("must_have", "min")):
-                self.set_cells.put(path + key, self.ref(CRITERIA, row, "must_have_min"))
+                self.set_cells.put(path + key, self.cell(CRITERIA, row, "must_have_min"))
         return data
 
     def _scale(self, row: Row, levels: dict[str, list], path: tuple) -> dict[str, Any]:
         scale: dict[str, Any] = {}
-        self.set_cells.put(path, self.ref(CRITERIA, row, "min"))
+        self.set_cells.put(path, self.cell(CRITERIA, row, "min"))
         for key in ("min", "max"):
             number = self.number(CRITERIA, row, key)
             if number is not None:
                 scale[key] = number
-                self.set_cells.put(path + (key,), self.ref(CRITERIA, row, key))
+                self.set_cells.put(path + (key,), self.cell(CRITERIA, row, key))
         unit = as_text(row.get("unit"))
         if unit is not None:
             scale["unit"] = unit
-            self.set_cells.put(path + ("unit",), self.ref(CRITERIA, row, "unit"))
+            self.set_cells.put(path + ("unit",), self.cell(CRITERIA, row, "unit"))
         for kind, key in (("level", "levels"), ("anchor", "anchors")):
             items = levels.get(kind, [])
             if items:
                 scale[key] = [item for item, _ in items]
                 for i, (_, level_row) in enumerate(items):
-                    self.set_cells.put(path + (key, i), self.ref(LEVELS, level_row, "value"))
-                    self.set_cells.put(path + (key, i, "value"), self.ref(LEVELS, level_row, "value"))
-                    self.set_cells.put(path + (key, i, "label"), self.ref(LEVELS, level_row, "label_fr"))
+                    self.set_cells.put(path + (key, i), self.cell(LEVELS, level_row, "value"))
+                    self.set_cells.put(path + (key, i, "value"), self.cell(LEVELS, level_row, "value"))
+                    self.set_cells.put(path + (key, i, "label"), self.cell(LEVELS, level_row, "label_fr"))
         return scale
 
     def _levels(self, ids: set[str]) -> dict[str, dict[str, list]]:
@@ -246,7 +245,7 @@ class _Builder(OptionsReader):
 
     def _mapped(self, problems: Iterable[Problem]) -> None:
         for p in problems:
-            ref = self.refs[p.line] if 0 <= p.line < len(self.refs) else CellRef(self.book.file, "", 0)
+            ref = self.resolve(p.line)
             mapped = ref.problem(p.message, code=p.code, severity=p.severity)
             (self.out.warnings if p.severity == "warning" else self.out.problems).append(mapped)
 

@@ -14,15 +14,15 @@ from .yamlfile import YamlDoc
 class Cells:
     """Field paths of one file's data -> the cell each came from (as the doc's "line" numbers)."""
 
-    def __init__(self, refs: list[CellRef]) -> None:
+    def __init__(self, refs: list) -> None:
         self.refs = refs
         self.lines: dict[tuple, int] = {}
 
-    def put(self, path: tuple, ref: CellRef) -> None:
+    def put(self, path: tuple, ref: CellRef | tuple) -> None:
         self.refs.append(ref)
         self.lines[path] = len(self.refs) - 1
 
-    def put_default(self, path: tuple, ref: CellRef) -> None:
+    def put_default(self, path: tuple, ref: CellRef | tuple) -> None:
         """`put` unless the field already has a more precise cell."""
         if path not in self.lines:
             self.put(path, ref)
@@ -55,7 +55,7 @@ class SheetReader:
 
     def __init__(self, book: StudyBook) -> None:
         self.book = book
-        self.refs: list[CellRef] = []
+        self.refs: list[CellRef | tuple] = []
         self.out = BookStudy(book.file, problems=list(book.problems), warnings=list(book.warnings))
         self.set_cells = Cells(self.refs)
         self.option_cells: dict[str, Cells] = {}
@@ -65,6 +65,18 @@ class SheetReader:
 
     def ref(self, sheet: str, row: Row | None, column: str = "") -> CellRef:
         return self.book.ref(sheet, row, column)
+
+    def cell(self, sheet: str, row: Row | None, column: str = "") -> tuple[str, Row | None, str]:
+        """A cell for the field map, written out as a CellRef only if a problem is found there
+        (a big study maps tens of thousands of fields and has a handful of problems)."""
+        return (sheet, row, column)
+
+    def resolve(self, index: int) -> CellRef:
+        """The cell of a field map's "line" number."""
+        if not 0 <= index < len(self.refs):
+            return CellRef(self.book.file, "", 0)
+        ref = self.refs[index]
+        return self.book.ref(*ref) if isinstance(ref, tuple) else ref
 
     def problem(self, sheet: str, row: Row | None, column: str, message: str) -> None:
         self.out.problems.append(self.ref(sheet, row, column).problem(message))

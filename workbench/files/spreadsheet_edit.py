@@ -51,11 +51,12 @@ def grid(tables: Tables) -> dict[tuple[str, str], Any]:
 
 
 def set_value(tables: Tables, option: str, criterion: str, value: Any) -> None:
-    """Put `value` in the score's first row (a new row when the option has no such score)."""
+    """Put `value` in the score's first row (a new row when the option has no such score). The
+    row is replaced, never changed in place: other holders of the tables keep what they read."""
     rows = tables.setdefault(SCORES, [])
-    for row in rows:
+    for i, row in enumerate(rows):
         if _key(row) == (option, criterion):
-            row["value"] = None if is_blank(value) else value
+            rows[i] = {**row, "value": None if is_blank(value) else value}
             return
     if not is_blank(value):
         rows.append({c: None for c in COLUMNS[SCORES]} | {"option": option, "criterion": criterion, "value": value})

@@ -77,10 +77,8 @@ class Sheet:
     letters: dict[str, str] = field(default_factory=dict)
 
     def letter(self, column: str) -> str:
-        if column in self.letters:
-            return self.letters[column]
-        columns = COLUMNS.get(self.name, ())
-        return column_letter(columns.index(column)) if column in columns else ""
+        """The column's letter in the file, else its place in the format (A for the first)."""
+        return self.letters.get(column) or _LETTERS.get(self.name, {}).get(column, "")
 
 
 @dataclass
@@ -118,7 +116,12 @@ class StudyBook:
 
 
 def _known(sheet: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {c: values.get(c) for c in COLUMNS[sheet]}
+    """The row's values of the sheet's columns (the row itself when it has exactly those: a
+    book built from a draft only reads its rows)."""
+    columns = COLUMNS[sheet]
+    if len(values) == len(columns) and all(c in values for c in columns):
+        return values
+    return {c: values.get(c) for c in columns}
 
 
 def empty_book(file: str) -> StudyBook:
@@ -242,3 +245,7 @@ def text_data(fr: Any, en: Any) -> str | dict[str, str] | None:
     if fr and en and fr != en:
         return {"en": en, "fr": fr}
     return fr or en
+
+
+# Each column's letter in the format's own column order (the template's and the export's).
+_LETTERS = {sheet: {c: column_letter(i) for i, c in enumerate(columns)} for sheet, columns in COLUMNS.items()}

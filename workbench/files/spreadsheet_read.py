@@ -115,8 +115,7 @@ def read_csv_text(text: str, file: str) -> StudyBook:
             if len(cells) > MAX_COLUMNS:
                 message = f"more than {MAX_COLUMNS} columns: the rest of the row is not read"
                 problems.append(CellRef(file, "", number, "", column_letter(MAX_COLUMNS)).problem(message))
-            grid.append((number, [_cell(v, CellRef(file, "", number, "", column_letter(c)), problems)
-                                  for c, v in enumerate(cells[:MAX_COLUMNS])]))  # fmt: skip
+            grid.append((number, [_cell(v, "", number, c, file, problems) for c, v in enumerate(cells[:MAX_COLUMNS])]))
     except csv.Error as exc:
         raise _refuse(file, f"not a CSV file: {exc}") from None
     book = matrix_to_book(grid, file)
@@ -124,13 +123,15 @@ def read_csv_text(text: str, file: str) -> StudyBook:
     return book
 
 
-def _cell(value: Any, ref: CellRef, problems: list) -> Any:
-    """A cell's value for the tables: dates as ISO text, over-long text refused."""
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        problems.append(
-            ref.problem(f"text too long ({len(value):,} characters; a cell holds at most {MAX_CELL_CHARS:,})")
-        )
-        return None
+def _cell(value: Any, sheet: str, row: int, col: int, file: str, problems: list) -> Any:
+    """A cell's value for the tables: dates as ISO text, over-long text refused (its place is
+    written out only for a problem: most cells have none)."""
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            message = f"text too long ({len(value):,} characters; a cell holds at most {MAX_CELL_CHARS:,})"
+            problems.append(CellRef(file, sheet, row, "", column_letter(col)).problem(message))
+            return None
+        return clean(value)
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, (dt.date, dt.time)):
@@ -200,18 +201,23 @@ def _grids(data: bytes, file: str) -> tuple[dict[str, tuple[str, Grid]], list, l
                 if len(row) > MAX_COLUMNS and row[MAX_COLUMNS].value is not None:
                     ref = CellRef(file, ws.title, number, "", column_letter(MAX_COLUMNS))
                     problems.append(ref.problem(f"more than {MAX_COLUMNS} columns: the rest of the row is not read"))
-                values = []
-                for col, c in enumerate(row[:MAX_COLUMNS]):
-                    ref = CellRef(file, ws.title, number, "", column_letter(col))
-                    kind = getattr(c, "data_type", None)
+                cells = row[:MAX_COLUMNS]
+                last = len(cells)
+                while last and cells[last - 1].value is None:  # rows come padded with empty cells
+                    last -= 1
+                values: list[Any] = [None] * last
+                for col in range(last):
+                    c = cells[col]
+                    if c.value is None:
+                        continue
+                    kind = c.data_type
                     if kind == "f":
                         formulas[(ws.title, number, col)] = str(c.value)
-                        values.append(None)
                     elif kind == "e":
+                        ref = CellRef(file, ws.title, number, "", column_letter(col))
                         problems.append(ref.problem(f"the cell shows the spreadsheet error {c.value}; type a value"))
-                        values.append(None)
                     else:
-                        values.append(_cell(c.value, ref, problems))
+                        values[col] = _cell(c.value, ws.title, number, col, file, problems)
                 grid.append((number, values))
             grids[ws.title.strip().lower()] = (ws.title, grid)
     except Exception as exc:  # a broken part inside the archive, found while streaming its rows
@@ -239,7 +245,7 @@ def _cached_values(data, file, formulas, grids, problems, warnings) -> None:
                     if (number, col) not in wanted:
                         continue
                     ref = CellRef(file, ws.title, number, "", column_letter(col))
-                    value = _cell(c.value, ref, problems)
+                    value = _cell(c.value, ws.title, number, col, file, problems)
                     formula = formulas[(ws.title, number, col)][:80]
                     if is_blank(value):
                         problems.append(

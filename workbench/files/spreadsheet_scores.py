@@ -41,14 +41,14 @@ class OptionsReader(SheetReader):
             cells = self.option_cells[option_id] = Cells(self.refs)
             self.option_rows[option_id] = row
             for path, column in (((), "id"), (("id",), "id"), (("name",), "name_fr"), (("role",), "role")):
-                cells.put(path, self.ref(OPTIONS, row, column))
+                cells.put(path, self.cell(OPTIONS, row, column))
             data: dict[str, Any] = {"id": option_id}
             data["name"] = text_data(row.get("name_fr"), row.get("name_en")) or option_id
             role = as_text(row.get("role"))
             if role is not None:
                 data["role"] = role
             data["scores"] = {}
-            cells.put(("scores",), self.ref(OPTIONS, row, "id"))
+            cells.put(("scores",), self.cell(OPTIONS, row, "id"))
             profiles[option_id] = data
         return profiles
 
@@ -83,29 +83,29 @@ class OptionsReader(SheetReader):
 
     def _score(self, row: Row, cells: Cells, path: tuple) -> dict[str, Any]:
         score: dict[str, Any] = {}
-        cells.put(path, self.ref(SCORES, row, "criterion"))
+        cells.put(path, self.cell(SCORES, row, "criterion"))
         value = row.get("value")
         if not is_blank(value):
             number = as_number(value)
             score["value"] = number if number is not None else as_text(value)
-            cells.put(path + ("value",), self.ref(SCORES, row, "value"))
+            cells.put(path + ("value",), self.cell(SCORES, row, "value"))
         low, high = self.number(SCORES, row, "low"), self.number(SCORES, row, "high")
         if (low is None) != (high is None) and (is_blank(row.get("low")) or is_blank(row.get("high"))):
             self.problem(SCORES, row, "high" if high is None else "low", "a range needs both low and high")
         elif low is not None and high is not None:
             score["range"] = [low, high]
-            cells.put(path + ("range",), self.ref(SCORES, row, "low"))
-            cells.put(path + ("range", 0), self.ref(SCORES, row, "low"))
-            cells.put(path + ("range", 1), self.ref(SCORES, row, "high"))
+            cells.put(path + ("range",), self.cell(SCORES, row, "low"))
+            cells.put(path + ("range", 0), self.cell(SCORES, row, "low"))
+            cells.put(path + ("range", 1), self.cell(SCORES, row, "high"))
         for column in ("status", "confidence"):
             text = as_text(row.get(column))
             if text is not None:
                 score[column] = text
-                cells.put(path + (column,), self.ref(SCORES, row, column))
+                cells.put(path + (column,), self.cell(SCORES, row, column))
         rationale = text_data(row.get("rationale_fr"), row.get("rationale_en"))
         if rationale:
             score["rationale"] = rationale
-            cells.put(path + ("rationale",), self.ref(SCORES, row, "rationale_fr"))
+            cells.put(path + ("rationale",), self.cell(SCORES, row, "rationale_fr"))
         return score
 
     def _same_score(self, row: Row, first: Row) -> None:
@@ -121,11 +121,11 @@ class OptionsReader(SheetReader):
 
     def _source(self, row: Row, cells: Cells, path: tuple) -> dict[str, Any]:
         source: dict[str, Any] = {}
-        cells.put(path, self.ref(SCORES, row, "source_title"))
+        cells.put(path, self.cell(SCORES, row, "source_title"))
         for column in SOURCE_COLUMNS:
             text = as_text(row.get(column))
             if text is not None:
                 key = column.removeprefix("source_")
                 source[key] = text
-                cells.put(path + (key,), self.ref(SCORES, row, column))
+                cells.put(path + (key,), self.cell(SCORES, row, column))
         return source
