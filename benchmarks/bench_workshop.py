@@ -1,9 +1,10 @@
-"""Workshop speed: aggregating 10,000 ballots (statistics computed by the database) and 1,000
-submissions from 50 concurrent writers, on SQLite and, when a URL is given, PostgreSQL.
+"""Workshop speed: aggregating 10,000 ballots (statistics computed by the database), 1,000
+submissions from 50 concurrent writers, and closing a round while 60 writers submit in a loop,
+on SQLite and, when a URL is given, PostgreSQL.
 
 Run: python benchmarks/bench_workshop.py [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 (TEST_DATABASE_URL is used when --pg is not given.) PostgreSQL runs in a throw-away schema.
-Target: results() over 10,000 ballots ≤ 500 ms on PostgreSQL.
+Targets: results() over 10,000 ballots ≤ 500 ms on PostgreSQL; close_round ≤ 1 s under 60 writers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.evaluate import eligibility, rank, score_batch  # noqa: E402
 from workbench.methods import get_method  # noqa: E402
-from workbench.workshop import WorkshopStore  # noqa: E402
+from workbench.workshop import RoundClosed, WorkshopStore  # noqa: E402
 from workbench.workshop import aggregate as agg  # noqa: E402
 from workbench.workshop.access import token_hash  # noqa: E402
 from workbench.workshop.schema import ballot_ranks, ballot_weights, ballots, participants  # noqa: E402
@@ -35,6 +37,7 @@ from workbench.workshop.schema import ballot_ranks, ballot_weights, ballots, par
 HEALTH = ROOT / "criteria" / "health-data-sovereignty.yaml"
 BALLOTS = 10_000
 WRITERS, SUBMISSIONS = 50, 1_000
+CLOSE_WRITERS, CLOSE_REPEAT = 60, 3
 
 
 def bulk_ballots(store: WorkshopStore, ws, count: int, seed: int = 1) -> None:
@@ -109,6 +112,40 @@ def concurrent_writes(store: WorkshopStore, criteria: Path) -> tuple[float, floa
     return statistics.median(latencies), float(np.percentile(latencies, 95)), len(latencies) / wall
 
 
+def close_under_load(store: WorkshopStore, criteria: Path) -> tuple[float, float, int]:
+    """close_round while CLOSE_WRITERS threads submit in a loop (2 s of flood first), CLOSE_REPEAT
+    times; returns the median and worst close time and the most ballots accepted during a close."""
+    times, during = [], 0
+    for _ in range(CLOSE_REPEAT):
+        ws = store.create_workshop(criteria=criteria, title="bench close", anonymous=True)
+        people = [store.join(ws.join_code, client_key=f"bench-{i}") for i in range(CLOSE_WRITERS)]
+        leaves = store.study(ws.criteria_path).leaf_ids
+        stop, accepted = threading.Event(), [0]
+
+        def writer(i: int, people=people, leaves=leaves, stop=stop, accepted=accepted) -> None:
+            while not stop.is_set():
+                try:
+                    store.submit_ballot(people[i].token, {leaves[i % len(leaves)]: 1.0})
+                    accepted[0] += 1
+                except RoundClosed:
+                    time.sleep(0.01)
+
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(CLOSE_WRITERS)]
+        for th in threads:
+            th.start()
+        time.sleep(2.0)
+        store.workshop(ws.facilitator_token)  # as the facilitator page does before its buttons
+        before = accepted[0]
+        start = time.perf_counter()
+        store.close_round(ws.facilitator_token)
+        times.append(time.perf_counter() - start)
+        during = max(during, accepted[0] - before)
+        stop.set()
+        for th in threads:
+            th.join()
+    return statistics.median(times), max(times), during
+
+
 def bench(name: str, url: str, criteria: Path) -> list[list[str]]:
     store = WorkshopStore(url)
     ws = store.create_workshop(criteria=criteria, title="bench", anonymous=True)
@@ -117,6 +154,7 @@ def bench(name: str, url: str, criteria: Path) -> list[list[str]]:
     load = time.perf_counter() - start
     median, best = time_results(store, ws.facilitator_token)
     w_median, w_p95, rate = concurrent_writes(store, criteria)
+    c_median, c_worst, c_during = close_under_load(store, criteria)
     store.close()
     return [
         [name, f"results() over {BALLOTS:,} ballots", f"{median * 1000:.0f} ms median ({best * 1000:.0f} best)"],
@@ -126,6 +164,11 @@ def bench(name: str, url: str, criteria: Path) -> list[list[str]]:
             f"{SUBMISSIONS:,} submissions, {WRITERS} writers",
             f"{w_median * 1000:.1f} ms median latency, p95 {w_p95 * 1000:.0f} ms, {rate:.0f}/s",
         ],  # fmt: skip
+        [
+            name,
+            f"close_round under {CLOSE_WRITERS} writers ({CLOSE_REPEAT} runs)",
+            f"{c_median * 1000:.0f} ms median, worst {c_worst * 1000:.0f} ms; ≤ {c_during} ballots accepted meanwhile",
+        ],
     ]
 
 

@@ -599,6 +599,7 @@ def test_cli_round_trip(capsys, tmp_path):
     db = sqlite_url(tmp_path)
     code, created, _ = run_cli(capsys, "workshop", "create", "--db", db, "--criteria", str(MINI), "--title", "CLI")
     assert code == 0 and created["title"] == "CLI" and len(created["facilitator_token"]) >= 22
+    assert len(created["long_code"]) == 12 and created["long_code"] != created["join_code"]
     code, joined, _ = run_cli(capsys, "workshop", "join", created["join_code"], "--db", db, "--name", "Ann")
     assert code == 0 and joined["name"] == "Ann"
     code, receipt, _ = run_cli(

@@ -27,7 +27,12 @@ def register(subparsers) -> None:
         c.set_defaults(func=func)
         return c
 
-    c = command("create", "create a workshop; prints its id, join code and secret facilitator token", cmd_create)
+    c = command(
+        "create",
+        "create a workshop; prints its id, join codes (short, and the long one no join limit refuses) and secret "
+        "facilitator token",
+        cmd_create,
+    )
     c.add_argument("--criteria", required=True, metavar="FILE", help="criteria set (YAML)")
     c.add_argument("--title", default="", help="title shown to participants")
     c.add_argument("--anonymous", action="store_true", help="no names (public consultation)")
@@ -65,13 +70,16 @@ def _store(args: argparse.Namespace):
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from ..workshop.access import long_code
+
     ws = _store(args).create_workshop(
         criteria=args.criteria, title=args.title, anonymous=args.anonymous,
         method=args.method, normalization=args.normalization,
     )  # fmt: skip
     write_json({
-        "id": ws.id, "title": ws.title, "join_code": ws.join_code, "facilitator_token": ws.facilitator_token,
-        "criteria": ws.criteria_path, "anonymous": ws.anonymous, "method": ws.method, "normalization": ws.normalization,
+        "id": ws.id, "title": ws.title, "join_code": ws.join_code, "long_code": long_code(ws.facilitator_token),
+        "facilitator_token": ws.facilitator_token, "criteria": ws.criteria_path, "anonymous": ws.anonymous,
+        "method": ws.method, "normalization": ws.normalization,
     })  # fmt: skip
     print("Keep the facilitator token secret: it controls the workshop.", file=sys.stderr)
     return EXIT_OK

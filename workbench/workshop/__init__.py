@@ -3,19 +3,29 @@ the facilitator sees the aggregate, the dispersion and the consensus, round afte
 
     store = WorkshopStore(url)                     # default: $WORKBENCH_DATABASE_URL or data/workshops.sqlite
     ws = store.create_workshop(criteria=PATH, title="Atelier", anonymous=False)
-    me = store.join(ws.join_code, name="Alice")
+    me = store.join(ws.join_code, name="Alice", client_key=client_address(peer, forwarded_for, proxies))
     store.submit_ballot(me.token, {"legal": 60, "cost": 40})
     store.results(ws.facilitator_token)            # round, participants, ballots, aggregate, dispersion, winners, consensus
     store.close_round(ws.facilitator_token); store.open_round(ws.facilitator_token)
 """
 
-from .access import Participant, PermissionDenied, clean_name, format_code, normalise_code
+from .access import (
+    JoinLimits,
+    Participant,
+    PermissionDenied,
+    clean_name,
+    client_address,
+    format_code,
+    long_code,
+    normalise_code,
+)
 from .aggregate import leaf_to_node_weights, normalise_ballot, reference_aggregate
 from .connection import DATABASE_ENV, StoreUnavailable, default_url
 from .store import Receipt, RoundClosed, Workshop, WorkshopStore
 
 __all__ = [
     "DATABASE_ENV",
+    "JoinLimits",
     "Participant",
     "PermissionDenied",
     "Receipt",
@@ -24,9 +34,11 @@ __all__ = [
     "Workshop",
     "WorkshopStore",
     "clean_name",
+    "client_address",
     "default_url",
     "format_code",
     "leaf_to_node_weights",
+    "long_code",
     "normalise_ballot",
     "normalise_code",
     "reference_aggregate",
