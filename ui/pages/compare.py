@@ -38,8 +38,9 @@ MISSING = "∅"
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table.
 PAGE_CSS = """<style>
-.st-key-ranking table {font-size: 1.3rem;}
-.st-key-ranking td, .st-key-ranking th {padding: 0.35rem 0.9rem;}
+.st-key-ranking {overflow-x: auto;}
+.st-key-ranking table {font-size: 1.15rem;}
+.st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem;}
 .st-key-ranking_cards {display: none;}
 @media (max-width: 640px) {
   .st-key-ranking {display: none;}
@@ -198,7 +199,7 @@ def _evaluation():
 
 
 # --- top weights beside the ranking ------------------------------------------------------------
-col_weights, col_ranking = st.columns([1, 2], gap="large")
+col_weights, col_ranking = st.columns([1, 2.8], gap="medium")
 with col_weights:
     st.subheader(t("app.compare.top_weights", lang))
     st.caption(t("app.compare.top_weights_help", lang))
