@@ -23,6 +23,7 @@ from workbench.errors import Problem, WorkbenchError
 from workbench.evaluate import Evaluation
 from workbench.i18n import t
 from workbench.report import FORMATS, MIME_TYPES, Report, build_report, effective_scenario, inputs, render
+from workbench.report.chart_images import prefetch_png
 from workbench.report.provenance import report_time
 from workbench.study import Study
 
@@ -64,6 +65,7 @@ def _report(key: tuple, lang: str, title: str, with_robustness: bool, step: Call
     report = build_report(study, evaluation, lang=lang, scenario=scenario, costs=costs, robustness=analysis,
                           reversal=reversal, evidence=evidence, title=title or None,
                           workshop=workshop if isinstance(workshop, dict) else None)  # fmt: skip
+    prefetch_png(report.charts.values())  # the charts' pictures, made once while the user reads on
     st.session_state[MEMO_KEY] = (key, report)
     return report
 

@@ -17,7 +17,8 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 from xml.etree import ElementTree
 
@@ -26,6 +27,7 @@ import vl_convert
 from .safety import clean_text
 
 CACHE_SIZE = 32  # pictures kept per kind (SVG, PNG): a few studies × languages × charts
+PDF_SCALE = 1.5  # the PNG's pixels per SVG pixel in the PDF
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 _FORBIDDEN_TAGS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "image", "animate", "set",
                              "handler", "listener"})  # fmt: skip
@@ -61,10 +63,20 @@ class _Cache:
 
 _svgs = _Cache(CACHE_SIZE)
 _pngs = _Cache(CACHE_SIZE)
+# Conversions started ahead (`prefetch_png`): vl-convert works outside Python's lock, so two
+# charts convert side by side while the PDF lays out its first pages.
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wb-charts")
+_pending: dict[tuple[str, float], Future] = {}
+_pending_lock = threading.Lock()
 
 
 def clear_cache() -> None:
     """Forget converted charts (benchmarks and tests measure or compare first conversions)."""
+    with _pending_lock:
+        started = list(_pending.values())
+        _pending.clear()
+    for future in started:
+        future.result()
     _svgs.clear()
     _pngs.clear()
 
@@ -154,9 +166,7 @@ def chart_svg(spec: dict, prefix: str) -> str | None:
     return svg
 
 
-def chart_png(spec: dict, scale: float = 2.0) -> bytes | None:
-    """The chart as PNG, rasterised from the (cached, checked) SVG, once per content and scale."""
-
+def _png(spec: dict, scale: float) -> bytes | None:
     def convert() -> bytes | None:
         svg = _svg(spec)
         if svg is None:
@@ -167,3 +177,28 @@ def chart_png(spec: dict, scale: float = 2.0) -> bytes | None:
             return None
 
     return _pngs.get((spec_hash(spec), scale), convert)
+
+
+def prefetch_png(specs: Iterable[dict], scale: float = PDF_SCALE) -> None:
+    """Start converting charts to PNG in the background; `chart_png` then waits for them."""
+    for spec in specs:
+        key = (spec_hash(spec), scale)
+        with _pending_lock:
+            if key in _pending:
+                continue
+            future = _pending[key] = _pool.submit(_png, spec, scale)
+        future.add_done_callback(lambda done, key=key: _forget(key, done))
+
+
+def _forget(key: tuple[str, float], future: Future) -> None:
+    """A finished conversion is in the PNG cache: its future is no longer needed."""
+    with _pending_lock:
+        if _pending.get(key) is future:
+            del _pending[key]
+
+
+def chart_png(spec: dict, scale: float = 2.0) -> bytes | None:
+    """The chart as PNG, rasterised from the (cached, checked) SVG, once per content and scale."""
+    with _pending_lock:
+        started = _pending.pop((spec_hash(spec), scale), None)
+    return started.result() if started is not None else _png(spec, scale)

@@ -38,7 +38,7 @@ from reportlab.platypus import Table as PdfTable
 
 from ..i18n import fmt_number, t
 from . import document as d
-from .chart_images import chart_png
+from .chart_images import PDF_SCALE, chart_png, prefetch_png
 from .formatting import cell_text, colon
 from .pdf_contents import ContentsPage, OutlinedDoc, chapter_key
 from .pdf_layout import CELL_PADDING, CachedParagraph, column_widths, fonts, styles
@@ -56,6 +56,7 @@ Styles = dict[str, ParagraphStyle]
 
 
 def render_pdf(report: Report) -> bytes:
+    prefetch_png(report.charts.values(), scale=PDF_SCALE)  # converted while the first pages are laid out
     regular, bold, mono = fonts()
     st = styles(regular, bold, mono)
     buf = io.BytesIO()
@@ -239,7 +240,7 @@ class _Writer:
         return CachedParagraph(text, style)
 
     def figure(self, figure: d.Figure) -> list[Flowable]:
-        png = chart_png(self.report.charts[figure.name], scale=1.5)
+        png = chart_png(self.report.charts[figure.name], scale=PDF_SCALE)
         if png is None:
             left_out = t("report.chart.left_out", self.lang, caption=figure.caption)
             return [Paragraph(f'<font color="{WARN}">⚑ {self.x(left_out)}</font>', self.st["body"])]
