@@ -70,9 +70,10 @@ def preview(at: AppTest) -> list[str]:
     return [line.split("|")[2].strip() for line in table.splitlines()[2:]]
 
 
-def problems(at: AppTest):
-    """The page's table of problems (its first column says where)."""
-    return next(d.value for d in at.dataframe if list(d.value.columns)[:1] in (["Où"], ["Where"]))
+def problems(at: AppTest) -> list[str]:
+    """The page's list of problems, one line each (place, column, message)."""
+    text = next(m.value for m in at.markdown if m.value.startswith("- ") and " — " in m.value)
+    return text.splitlines()
 
 
 def edit_grid(at: AppTest, edits: dict[int, dict[str, str]]) -> AppTest:
@@ -100,9 +101,7 @@ def test_page_in_both_languages(places, lang, title, starts, tabs):
     assert [tab.label for tab in at.tabs] == tabs
     assert at.query_params["draft"] == at.session_state["bd_token"]
     where = "Étude, ligne 1" if lang == "fr" else "Study, row 1"
-    listed = problems(at)
-    assert where in listed.iloc[:, 0].tolist()
-    assert "the study needs an id (row 'id' of the study sheet)" in listed.iloc[:, 2].tolist()
+    assert f"- **{where}** · id — the study needs an id (row 'id' of the study sheet)" in problems(at)
 
 
 def test_csv_upload_grid_edit_use_and_compare(places):
@@ -136,11 +135,7 @@ def test_an_invalid_draft_is_kept_and_reopened_with_its_problems(places):
     at.run()
     assert at.button(key="bd_use").disabled
     again = open_page("en", draft=at.session_state["bd_token"])
-    assert problems(again).iloc[0].tolist() == [
-        "Criteria, row 2",
-        "direction",
-        "'sideways' is not one of: benefit, cost",
-    ]
+    assert problems(again) == ["- **Criteria, row 2** · direction — 'sideways' is not one of\\: benefit, cost"]
     assert editor(again, "bd_criteria").value.loc[1, "direction"] == "sideways"
 
 

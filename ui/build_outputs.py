@@ -23,6 +23,7 @@ from workbench.i18n import fmt_number, t
 from workbench.study import build_study
 
 MEMO = "_bd_built"
+MAX_LISTED = 100  # problems listed one by one (a broken upload can have thousands)
 IN_USE = "bd_in_use"
 TAB_KEYS = {
     "study": "app.build.tab.study",
@@ -60,22 +61,30 @@ def _where(problem: CellProblem, tables: dict[str, list[dict[str, Any]]], lang: 
     return tab
 
 
+def _lines(items: list[CellProblem], tables: dict[str, list[dict[str, Any]]], lang: str) -> str:
+    """One bullet a problem: its place in bold, the column, the message (every text escaped)."""
+    out = []
+    for p in items[:MAX_LISTED]:
+        where = _where(p, tables, lang)
+        place = f"**{md_escape(where)}**" + (f" · {md_escape(p.field)}" if p.field else "")
+        out.append(f"- {place} — {md_escape(p.message)}" if where or p.field else f"- {md_escape(p.message)}")
+    if len(items) > MAX_LISTED:
+        out.append(f"- … {t('app.build.more', lang, count=len(items) - MAX_LISTED)}")
+    return "\n".join(out)
+
+
 def show_check(result: BookStudy, tables: dict[str, list[dict[str, Any]]], lang: str) -> None:
-    """Every problem (and warning) of the draft with its place, field and message."""
+    """Every problem (and warning) of the draft with its place, column and message."""
     if result.problems:
         st.warning(t("app.build.problems", lang, count=len(result.problems)))
+        with st.container(key="bd_problems"):
+            st.markdown(_lines(result.problems, tables, lang))
     elif result.ok:
         st.success(t("app.build.valid", lang))
-    for items, label in ((result.problems, None), (result.warnings, t("app.build.warnings", lang))):
-        if not items:
-            continue
-        rows = [{t("app.build.col.where", lang): _where(p, tables, lang), t("app.build.col.column", lang): p.field,
-                 t("app.build.col.problem", lang): p.message} for p in items]  # fmt: skip
-        if label:
-            with st.expander(label + f" ({len(items)})"):
-                st.dataframe(rows, hide_index=True, width="stretch")
-        else:
-            st.dataframe(rows, hide_index=True, width="stretch", key="bd_problems")
+    if result.warnings:
+        title = f"{t('app.build.warnings', lang)} ({len(result.warnings)})"
+        with st.expander(title), st.container(key="bd_warnings"):
+            st.markdown(_lines(result.warnings, tables, lang))
 
 
 def show_preview(result: BookStudy, lang: str) -> None:
