@@ -4,6 +4,7 @@ it at once, the ranking also comes as cards (phones), and the what-if form keeps
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -302,3 +303,30 @@ def test_study_texts_with_dollars_are_not_read_as_maths(tmp_path, monkeypatch):
     at.run()
     page(at, "study")
     assert "environ 270 M\\$ et 40 M\\$" in [c.value for c in at.caption]  # escaped: shown as written
+
+
+def test_bar_charts_name_bars_above_them_and_fit_a_phone():
+    """No 300-px label column beside the bars: names sit above them, on at most two lines; legends go
+    below in one column; method names on the By-method chart wrap instead of being dropped."""
+    from workbench.charts import study as charts
+    from workbench.charts.common import LEGEND_LABEL_LIMIT, wrap_name
+    from workbench.evaluate import compare_methods
+
+    study = load_study(Path(__file__).parent / "fixtures" / "mini" / "criteria.yaml")
+    spec = charts.contributions_chart(evaluate(study, lang="fr"), study, "fr").to_dict()
+    axis = spec["encoding"]["y"]["axis"]
+    assert (axis["labelAlign"], axis["labelBaseline"], axis["ticks"], axis["domain"]) == ("left", "top", False, False)
+    assert axis["labelOffset"] < 0  # drawn at the top of the bar's row, above it
+    legend = spec["encoding"]["color"]["legend"]
+    assert (legend["orient"], legend["columns"], legend["labelLimit"]) == ("bottom", 1, LEGEND_LABEL_LIMIT)
+    long = "Centre de données gouvernemental du Québec avec la pile libre de santé et encore des mots"
+    assert wrap_name(long).count("\n") == 1 and wrap_name(long).endswith("…")
+    methods = charts.methods_chart(compare_methods(study), study, "fr").to_dict()
+    x_axis = methods["layer"][0]["encoding"]["x"]["axis"]
+    assert x_axis["labelExpr"] == "split(datum.label, ' ')" and x_axis["labelOverlap"] is False
+    vl_convert = pytest.importorskip("vl_convert")
+    svg = vl_convert.vegalite_to_svg(
+        charts.contributions_chart(evaluate(study, lang="fr"), study, "fr").properties(width=330).to_dict()
+    )
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+    assert "Bêta" in svg and width <= 390  # drawn at a phone's width, names included
