@@ -16,6 +16,7 @@ from report_helpers import (
     html_sections,
     make_report,
     pdf_text,
+    write_study,
     xlsx_book,
 )
 
@@ -184,3 +185,16 @@ def test_a_chart_left_out_is_said(monkeypatch):
     assert charts.count(sentence) == 2 and "<svg" not in render(report, "html").decode()
     assert " ".join(pdf_text(render(report, "pdf")).split()).count(sentence) == 2
     clear_cache()
+
+
+def test_a_table_too_wide_for_the_page_is_cut_into_column_groups(tmp_path):
+    """Rank acceptability for 40 options: 41 columns. The PDF squeezed them to 12 points each (the
+    percentages overflowed; from about 80 options, narrower than their padding: reportlab's
+    negative availWidth); now groups of columns, each with the option's name."""
+    scores = {f"o{i:02d}": {"first": (i * 7) % 11, "second": (i * 3) % 11} for i in range(40)}
+    criteria = write_study(tmp_path, scores, {k: f"Option {k}" for k in scores})
+    report = make_report(load_study(criteria), "en", robustness_samples=300, charts=False, audits=False)
+    text = " ".join(pdf_text(render(report, "pdf")).split())
+    acceptability = text[text.index("Rank acceptability") : text.index("Flip thresholds")]
+    assert acceptability.count("Rank 1 ") == 1 and "Rank 40" in acceptability
+    assert acceptability.count("Option o03") == 6  # 40 ranks, 7 a group: the name in each of 6 groups

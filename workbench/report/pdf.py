@@ -41,7 +41,7 @@ from . import document as d
 from .chart_images import PDF_SCALE, chart_png, prefetch_png
 from .formatting import cell_text, colon
 from .pdf_contents import ContentsPage, OutlinedDoc, chapter_key
-from .pdf_layout import CELL_PADDING, CachedParagraph, column_widths, fonts, styles
+from .pdf_layout import CELL_PADDING, CachedParagraph, column_groups, column_widths, fonts, styles
 from .safety import break_long_words, clean_text, safe_url, shorten
 from .sections import Report
 
@@ -184,16 +184,23 @@ class _Writer:
         return Paragraph(x(p.text), st["small" if p.style == "note" else "body"])
 
     def table(self, table: d.Table) -> list[Flowable]:
-        """Header cells and text cells are paragraphs (they wrap); numbers are plain strings,
-        which lay out much faster and never wrap. A row taller than a page splits."""
-        st, lang = self.st, self.lang
+        """The table under its title and caption; a table too wide for the page (say, rank
+        acceptability for 40 options) is cut into column groups, each repeating the first column."""
+        st = self.st
         out: list[Flowable] = []
         if table.title:
             out.append(self.heading(table.title, st["h2"], 1))
         if table.caption:
             note = f" — {self.x(table.note)}" if table.note else ""
             out.append(Paragraph(f"<i>{self.x(table.caption)}</i>{note}", st["lead"]))
-        shown = table.shown(data=False)
+        for shown in column_groups(table.shown(data=False), self.width):
+            out += [self.grid(table, shown), Spacer(1, 4)]
+        return out
+
+    def grid(self, table: d.Table, shown: list[int]) -> PdfTable:
+        """Header cells and text cells are paragraphs (they wrap); numbers are plain strings,
+        which lay out much faster and never wrap. A row taller than a page splits."""
+        st, lang = self.st, self.lang
         numeric = [k for k, i in enumerate(shown) if table.columns[i].numeric]
         widths = column_widths(table, shown, self.width, lang, st["head"])
         data: list[list[Any]] = [[CachedParagraph(self.x(table.columns[i].header), st["head"]) for i in shown]]
@@ -213,7 +220,7 @@ class _Writer:
         commands += [("BACKGROUND", (0, n), (-1, n), colors.HexColor("#fff7ed"))
                      for n, row in enumerate(table.rows, 1) if row.muted]  # fmt: skip
         pdf_table.setStyle(TableStyle(commands))
-        return [*out, pdf_table, Spacer(1, 4)]
+        return pdf_table
 
     def cell(self, value: Any, column: d.Column, width: float) -> Any:
         """A plain string when the text fits on one line of the column (numbers always do),

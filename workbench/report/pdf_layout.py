@@ -22,6 +22,7 @@ FIXED_WIDTHS = {Kind.INT: 1.2 * cm, Kind.SCORE: 1.9 * cm, Kind.SHARE: 1.9 * cm, 
 # A text column's minimum is its longest word, within these bounds.
 TEXT_MIN_WIDTH = (1.4 * cm, 4 * cm)
 TEXT_FLOOR = 1.0 * cm  # what a text column keeps when the table has too many of them
+GROUP_COLUMN = 1.9 * cm  # a column's width when a wide table is cut into groups of columns
 TEXT_WEIGHT_CAP = 600  # characters: beyond, a longer text gets no more width
 TEXT_WEIGHT_POWER = 0.75
 AVERAGE_GLYPH = 0.55  # average glyph width in em, for estimating word widths without measuring
@@ -83,6 +84,16 @@ def styles(regular: str, bold: str, mono: str) -> dict[str, ParagraphStyle]:
         "toc0": ParagraphStyle("toc0", parent=body, fontSize=10, leading=14),
         "toc1": ParagraphStyle("toc1", parent=body, fontSize=9, leading=12, leftIndent=14),
     }
+
+
+def column_groups(shown: list[int], width: float) -> list[list[int]]:
+    """The shown columns in groups that fit `width` at `GROUP_COLUMN` each after the first
+    column (the row's name, repeated in every group); one group when they all fit."""
+    per = max(int((width - TEXT_MIN_WIDTH[1]) // GROUP_COLUMN), 1)
+    if len(shown) <= per + 1:
+        return [shown]
+    head, rest = shown[0], shown[1:]
+    return [[head, *rest[k : k + per]] for k in range(0, len(rest), per)]
 
 
 def column_widths(table: Table, shown: list[int], width: float, lang: str, head: ParagraphStyle) -> list[float]:
