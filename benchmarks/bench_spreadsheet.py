@@ -65,17 +65,24 @@ def generated_tables(seed: int = 1) -> dict[str, list[dict]]:
     return {name: [{c: r.get(c) for c in COLUMNS[name]} for r in rows] for name, rows in tables.items()}
 
 
-def bench_import(data: bytes) -> tuple[float, int]:
+def bench_import(data: bytes) -> tuple[float, float, int]:
+    """(best wall time, best CPU time, workbook size) of reading, building and checking."""
+    cpu: list[float] = []
+
     def run() -> object:
+        start = time.process_time()
         built = book_to_study(read_spreadsheet(data, "bench.xlsx"))
+        cpu.append(time.process_time() - start)
         assert built.ok, [str(p) for p in built.problems[:5]]
         return built
 
-    return best_of(run, repeat=5), len(data)
+    return best_of(run, repeat=5), min(cpu), len(data)
 
 
-def bench_grid_edit(tables: dict[str, list[dict]], folder: Path) -> list[float]:
-    """AppTest rerun times for one grid edit each (the draft saved, rebuilt, checked and ranked)."""
+def bench_grid_edit(tables: dict[str, list[dict]], folder: Path) -> tuple[list[float], list[float]]:
+    """AppTest rerun times (wall, CPU) for one grid edit each (the draft saved, rebuilt, checked
+    and ranked). CPU time counts this process only: on a shared machine it says what the page
+    costs when wall time says how busy the machine was."""
     os.environ["WORKBENCH_DATABASE_URL"] = f"sqlite:///{folder / 'db.sqlite'}"
     os.environ["WORKBENCH_STUDIES_DIR"] = str(folder / "studies")
     from workbench.drafts import DraftStore
@@ -86,34 +93,37 @@ def bench_grid_edit(tables: dict[str, list[dict]], folder: Path) -> list[float]:
     at.query_params["draft"] = token
     at.switch_page(BUILD).run()
     assert not at.exception, [e.message for e in at.exception]
-    times = []
+    times, cpu = [], []
     for i in range(EDITS):
         grid = next(e for e in at.data_editor if e.key.startswith("bd_grid"))
         lower = str(int(grid.value.iloc[i]["c0-0"]) - 1)  # the score's low end: still inside its range
         at.session_state[grid.key] = {"edited_rows": {i: {"c0-0": lower}}, "added_rows": [], "deleted_rows": []}
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         at.run()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         assert not at.exception, [e.message for e in at.exception]
         assert any(m.value.startswith("| # |") for m in at.markdown), "no ranking shown"
-    return times
+    return times, cpu
 
 
 def main() -> None:
     tables = generated_tables()
     data = book_bytes(StudyBook.from_json("bench.xlsx", tables))
-    seconds, size = bench_import(data)
+    seconds, cpu, size = bench_import(data)
     with tempfile.TemporaryDirectory() as folder:
-        edits = bench_grid_edit(tables, Path(folder))
+        edits, edits_cpu = bench_grid_edit(tables, Path(folder))
     rows = [
-        ("import 50 × 30 workbook, 1 source a score", f"{seconds:.3f} s", f"{size / 1000:.0f} kB", "≤ 1 s"),
-        ("grid edit -> ranking (AppTest rerun), median", f"{statistics.median(edits):.3f} s",
-         f"best {min(edits):.3f} s, worst {max(edits):.3f} s", "≤ 0.5 s"),
+        (f"import 50 × 30 workbook ({size // 1000} kB), 1 source a score, best of 5", f"{seconds:.3f} s",
+         f"{cpu:.3f} s", "≤ 1 s"),
+        (f"grid edit -> ranking (AppTest rerun), median of {EDITS}", f"{statistics.median(edits):.3f} s",
+         f"{statistics.median(edits_cpu):.3f} s", "≤ 0.5 s"),
+        ("grid edit -> ranking, best", f"{min(edits):.3f} s", f"{min(edits_cpu):.3f} s", ""),
     ]  # fmt: skip
     width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  time      detail                      target")
-    for name, value, detail, target in rows:
-        print(f"{name:<{width}}  {value:<8}  {detail:<26}  {target}")
+    print(f"{'measure':<{width}}  wall      CPU       target   (load average {os.getloadavg()[0]:.1f})")
+    for name, value, cpu_text, target in rows:
+        print(f"{name:<{width}}  {value:<8}  {cpu_text:<8}  {target}")
 
 
 if __name__ == "__main__":
