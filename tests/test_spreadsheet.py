@@ -5,6 +5,7 @@ workshops run on an imported study."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -15,11 +16,12 @@ import pytest
 from workbench.cli import main as cli_main
 from workbench.errors import WorkbenchError
 from workbench.evaluate import evaluate
+from workbench.files import spreadsheet_edit as edit
 from workbench.files.loading import load_criteria_set
 from workbench.files.providers import load_providers
 from workbench.files.spreadsheet_build import book_to_study
 from workbench.files.spreadsheet_export import study_to_book
-from workbench.files.spreadsheet_format import COLUMNS, STUDY_KEYS, empty_book
+from workbench.files.spreadsheet_format import COLUMNS, STUDY_KEYS, StudyBook, empty_book
 from workbench.files.spreadsheet_read import read_spreadsheet
 from workbench.files.spreadsheet_write import book_bytes
 from workbench.files.spreadsheet_yaml import write_study
@@ -275,3 +277,37 @@ def test_reports_and_workshops_run_on_an_imported_study(tmp_path, capsys):
     assert sorted(json.loads(out)["ranking"].items()) == [("a", 1), ("b", 2)]
     code, out, err = run(capsys, "workshop", "results", "--token", token, "--db", db)
     assert code == 0, err
+
+
+def test_a_draft_written_as_a_workbook_has_number_cells():
+    """The page keeps what was typed ("7,5" too); the workbook gets numbers, labels stay text."""
+    tables = {
+        "study": [{"key": "id", "value": "s"}, {"key": "horizon", "value": "10"}, {"key": "fx.EUR", "value": "1,5"}],
+        "criteria": [{"id": "c", "weight": "2", "min": "0", "max": "7,5", "direction": "benefit"}],
+        "scores": [
+            {"option": "a", "criterion": "c", "value": "7,5"},
+            {"option": "b", "criterion": "c", "value": "full"},
+        ],
+    }
+    wb = openpyxl.load_workbook(io.BytesIO(book_bytes(StudyBook.from_json("d.xlsx", tables))))
+    assert [c.value for c in wb["study"]["B"][1:]] == ["s", 10, 1.5]
+    assert [c.value for c in wb["criteria"][2]][4:8] == [2, "benefit", 0, 7.5]
+    assert [c.value for c in wb["scores"]["C"][1:]] == [7.5, "full"]
+
+
+def test_score_edits_replace_rows_and_keep_their_place():
+    row = dict.fromkeys(COLUMNS["scores"])
+    tables = {"scores": [row | {"option": "a", "criterion": "x", "value": 1},
+                         row | {"option": "a", "criterion": "y", "value": 2, "source_title": "T1"},
+                         row | {"option": "a", "criterion": "y", "source_title": "T2"},
+                         row | {"option": "b", "criterion": "x", "value": 3}]}  # fmt: skip
+    before = tables["scores"][0]
+    edit.set_value(tables, "a", "x", "5")
+    assert before["value"] == 1 and tables["scores"][0]["value"] == "5"  # replaced, not changed in place
+    edit.set_evidence(tables, "a", "y", {"value": "4", "status": "estimate"}, [{"source_title": "T3"}])
+    assert [(r["criterion"], r["value"], r["status"], r["source_title"]) for r in tables["scores"]] == [
+        ("x", "5", None, None), ("y", "4", "estimate", "T3"), ("x", 3, None, None)]  # fmt: skip
+    edit.set_evidence(tables, "a", "y", {}, [])
+    assert [(r["option"], r["criterion"]) for r in tables["scores"]] == [("a", "x"), ("b", "x")]
+    edit.set_value(tables, "c", "x", "9")
+    assert edit.grid(tables) == {("a", "x"): "5", ("b", "x"): 3, ("c", "x"): "9"}

@@ -77,7 +77,7 @@ def adopt_link() -> None:
         return
     draft = _guard(lambda: store().load(linked))
     if draft is None:
-        state.flash("warning", t("app.build.unknown_link", state.get_lang()))
+        st.warning(t("app.build.unknown_link", state.get_lang()))
         return
     _take(draft)
 

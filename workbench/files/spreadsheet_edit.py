@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .checker import ID_PATTERN
 from .spreadsheet_format import COLUMNS, CRITERIA, OPTIONS, SCORES, SOURCE_COLUMNS, as_text, is_blank
 
 Tables = dict[str, list[dict[str, Any]]]
@@ -13,16 +14,17 @@ FIRST_ROW = ("value", "low", "high", "status", "confidence", "rationale_fr", "ra
 
 
 def option_ids(tables: Tables) -> list[str]:
-    """The options' ids, in order, each once."""
-    return list(dict.fromkeys(i for i in (as_text(r.get("id")) for r in tables.get(OPTIONS, [])) if i))
+    """The options' valid ids, in order, each once (an invalid one is a problem of its own)."""
+    ids = (as_text(r.get("id")) for r in tables.get(OPTIONS, []))
+    return list(dict.fromkeys(i for i in ids if i and ID_PATTERN.match(i)))
 
 
 def leaf_ids(tables: Tables) -> list[str]:
-    """The ids of the criteria that are no one's parent (the scored ones), in order, each once."""
+    """The valid ids of the criteria that are no one's parent (the scored ones), in order, each once."""
     rows = tables.get(CRITERIA, [])
     parents = {as_text(r.get("parent")) for r in rows}
     ids = (as_text(r.get("id")) for r in rows)
-    return list(dict.fromkeys(i for i in ids if i and i not in parents))
+    return list(dict.fromkeys(i for i in ids if i and i not in parents and ID_PATTERN.match(i)))
 
 
 def names(tables: Tables, sheet: str, lang: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import Problem
 
 STUDY, CRITERIA, OPTIONS, SCORES, LEVELS, ADVANCED = "study", "criteria", "options", "scores", "levels", "advanced"
-README, LISTS = "read me", "lists"
+README = "read me"
 
 # Sheet -> its columns, in order (the names, exactly).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -264,7 +264,7 @@ def _cached_values(data, file, formulas, grids, problems, warnings) -> None:
 
 def _classify(grids: dict[str, tuple[str, Grid]], file: str) -> StudyBook:
     known = (*REQUIRED_SHEETS, *OPTIONAL_SHEETS)
-    data_sheets = {k: v for k, v in grids.items() if k != README and k != "lists"}
+    data_sheets = {k: v for k, v in grids.items() if k != README}
     if not any(k in known for k in data_sheets):
         if len(data_sheets) == 1:
             title, grid = next(iter(data_sheets.values()))

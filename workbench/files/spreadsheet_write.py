@@ -23,6 +23,7 @@ from .formulas import neutralise_formula
 from .spreadsheet_format import (
     COLUMNS,
     CRITERIA,
+    FX_PREFIX,
     LEVEL_KINDS,
     LEVELS,
     MAX_CELL_CHARS,
@@ -33,6 +34,7 @@ from .spreadsheet_format import (
     SCORES,
     STUDY,
     StudyBook,
+    as_number,
     column_letter,
 )
 from .spreadsheet_readme import readme_rows
@@ -53,6 +55,9 @@ VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
 # Column -> (sheet, column) whose ids it offers.
 ID_LISTS = {(CRITERIA, "parent"): (CRITERIA, "id"), (SCORES, "option"): (OPTIONS, "id"),
             (SCORES, "criterion"): (CRITERIA, "id"), (LEVELS, "criterion"): (CRITERIA, "id")}  # fmt: skip
+# Columns whose text is written as a number when it reads as one (a score's value may be a label).
+NUMERIC = {CRITERIA: ("weight", "min", "max", "must_have_min"), SCORES: ("value", "low", "high"), LEVELS: ("value",)}
+NUMERIC_KEYS = ("horizon", "discount_rate", "seats", "freshness_months")
 SPARE_ROWS = 1000  # rows below the data that still get the drop-down lists
 
 
@@ -103,13 +108,18 @@ def _table(sheet: Worksheet, name: str, rows: list[dict[str, Any]], formats: dic
         width = WIDTHS.get(column, 16)
         sheet.set_column(c, c, width, formats["wrap"] if width >= 40 else None)
     for r, values in enumerate(rows, start=1):
+        numbers = NUMERIC.get(name, ())
+        if name == STUDY and (str(values.get("key")) in NUMERIC_KEYS or str(values.get("key")).startswith(FX_PREFIX)):
+            numbers = ("value",)
         for c, column in enumerate(columns):
-            _write(sheet, r, c, values.get(column))
+            _write(sheet, r, c, values.get(column), column in numbers)
 
 
-def _write(sheet: Worksheet, r: int, c: int, value: Any) -> None:
+def _write(sheet: Worksheet, r: int, c: int, value: Any, numeric: bool = False) -> None:
     if value is None or value == "":
         return
+    if numeric and isinstance(value, str) and as_number(value) is not None:
+        value = as_number(value)  # a draft keeps what was typed, "7,5" included: a number cell
     if isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, (int, float)):
