@@ -29,7 +29,7 @@ from ui.workshop_store import (
 from workbench.errors import WeightsError, WorkbenchError
 from workbench.i18n import LANGS, fmt_number, fmt_percent, t
 from workbench.workshop import PermissionDenied, RoundClosed, StoreUnavailable, format_code, normalise_code
-from workbench.workshop.access import CODE_LENGTH
+from workbench.workshop.access import CODE_LENGTH, LONG_CODE_LENGTH
 
 TOKEN_KEY, VIEW_KEY, CODE_KEY, INFO_KEY = "wsp_token", "wsp_view", "wsp_code", "wsp_info"
 LEFT_KEY = "wsp_left"  # tokens this session left: their cookies (read at connection) are stale
@@ -111,7 +111,7 @@ def resume_from_cookie() -> None:
     st.session_state["wsp_resume_tried"] = True
     code = normalise_code(st.query_params.get("code") or "")
     short = code if len(code) == CODE_LENGTH else None
-    if code and short is None:  # the QR code's long code: which workshop is it?
+    if len(code) == LONG_CODE_LENGTH:  # the QR code's long code: which workshop is it?
         try:
             short = workshop_store().check_code(code, client_key())["join_code"]
         except (PermissionDenied, StoreUnavailable):
