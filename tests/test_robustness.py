@@ -383,7 +383,7 @@ def test_charts_carry_the_engine_numbers():
     assert list(tornado["criterion"].iloc[::2]) == ["Quality", "Price", "Lawful"]  # nearest flip first
     lines = sweeps(study)
     spec = charts_robustness.sweep_chart(lines["price"], study, "en", eligible=analysis.smaa.eligible).to_dict()
-    assert spec["title"] == "Score as the weight of “Price” varies"
+    assert " ".join(spec["title"]) == "Score as the weight of “Price” varies"  # on two lines (phones)
     band = next(layer for layer in spec["layer"] if layer["mark"].get("type", layer["mark"]) == "rect")
     values = spec["datasets"][band["data"]["name"]]
     assert values[0]["start"] == 0.0 and values[0]["end"] == pytest.approx(8 / 17)

@@ -35,8 +35,10 @@ def fixture_app(monkeypatch) -> AppTest:
 
 
 def _title(spec: dict) -> str:
+    """A chart's title as one string (long titles are drawn on several lines)."""
     title = spec.get("title")
-    return title.get("text") if isinstance(title, dict) else title
+    title = title.get("text") if isinstance(title, dict) else title
+    return " ".join(title) if isinstance(title, list) else title
 
 
 def _charts(at: AppTest) -> list[dict]:
@@ -55,11 +57,15 @@ def test_page_in_french(fixture_app):
     assert titles[2] == "Score selon le poids de « Qualité »"  # the most sensitive criterion first
     flips = at.dataframe[0].value
     assert list(flips["Option"]) == ["Option B"]
+    assert len(at.dataframe) == 1  # the chart tables and the details wait until opened
+    at.session_state["rob_details"] = True  # open the details
+    at.run()
     details = at.dataframe[1].value
     # Untrusted names are shown as data, never interpreted (a leading '=' or markdown stays as is).
     assert "=Option *C*" in list(details["Option"])
     row_c = details[details["Option"] == "=Option *C*"].iloc[0]
-    assert row_c["Rang 1"].startswith("0,0") and row_c["Admissible"] == "non"
+    assert row_c["Rang 1"].startswith("0,0") and row_c["Admissible"] == "✗ non"
+    assert list(details["Option"])[0] == "Option A" and details["Admissible"].iloc[0] == "✓ oui"
 
 
 def test_page_in_english(fixture_app):
@@ -92,7 +98,7 @@ def test_settings_change_the_analysis(fixture_app):
     at.number_input(key="rob_conc").set_value(500.0).run()
     assert not at.exception
     at.selectbox(key="rob_leaf").set_value("price").run()
-    sweep = next(c for c in _charts(at) if "layer" in c)
+    sweep = next(c for c in _charts(at) if _title(c).startswith("Score selon"))
     assert _title(sweep) == "Score selon le poids de « Prix »"
 
 
@@ -120,7 +126,7 @@ def test_other_method_with_score_draws(fixture_app):
         "Calculé seulement pour les méthodes dont le score est une somme pondérée : Somme pondérée, PROMETHEE II."
     )
     assert expected in [c.value for c in at.caption]
-    sweep = next(c for c in _charts(at) if "layer" in c)
+    sweep = next(c for c in _charts(at) if _title(c).startswith("Score selon"))
     assert any(layer.get("encoding", {}).get("y", {}).get("title") == "Score (Q ↓)" for layer in sweep["layer"])
     # The analysis itself is the engine's, with the same settings.
     from workbench.evaluate import evaluate
@@ -154,3 +160,58 @@ def test_rank_reversal_in_plain_words(fixture_app):
         m.value for m in at.markdown if m.value.startswith("- ") and ("inversion" in m.value or "inverse" in m.value)
     )
     assert shown.count("\n") + 1 == len(expected)
+
+
+# --- text alternatives and colour (issue 17) --------------------------------------------------
+
+
+def test_charts_have_a_description_and_a_table_of_their_data(fixture_app):
+    at = fixture_app
+    alts = [el.proto.alt for el in at.get("vega_lite_chart")]
+    assert alts[0].startswith("Barres empilées") and "Option A 5" in alts[0] and "=Option *C* 0\u00a0%" in alts[0]
+    assert alts[1].startswith("Barres horizontales") and "« Qualité », à 6,7 points" in alts[1]
+    assert alts[2].startswith("Courbes") and "« Qualité »" in alts[2] and "(actuellement 40,0\u00a0%)" in alts[2]
+    for key in ("rob_acceptability_data", "rob_tornado_data", "rob_sweep_data"):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    acceptability, tornado, sweep, _flips = (d.value for d in at.dataframe)
+    shares = acceptability.set_index("Option")
+    assert list(shares.index) == ["Option A", "Option B", "=Option *C*"]
+    assert shares.loc["=Option *C*", "Admissible"] == "✗ non" and shares.loc["=Option *C*", "Rang 1"] == "0,0\u00a0%"
+    assert list(tornado.columns) == ["Critère", "Poids actuel", "Baisse", "Hausse"]
+    assert tornado.iloc[0].to_dict() == {"Critère": "Qualité", "Poids actuel": "40,0\u00a0%", "Baisse": "33,3\u00a0%",
+                                         "Hausse": "aucun changement"}  # fmt: skip
+    assert list(sweep.columns) == ["Option", "Admissible", "Poids actuel", "0\u00a0%", "25\u00a0%", "50\u00a0%",
+                                   "75\u00a0%", "100\u00a0%"]  # fmt: skip
+    assert len(sweep) == 3
+
+
+def test_colour_is_never_the_only_carrier():
+    from workbench.charts import robustness as charts
+    from workbench.robustness import analyse, sweeps
+    from workbench.study import load_study
+
+    study = load_study(HEALTH)
+    analysis = analyse(study, samples=2_000, seed=0)
+    # Rank shades carry their share as a number, in a colour that reads on the shade.
+    spec = charts.acceptability_chart(analysis.smaa, study, "fr").to_dict()
+    bars, numbers = spec["layer"]
+    fills = bars["encoding"]["color"]["scale"]["range"]
+    assert fills[0] == charts.RANK_DARK and fills[-1] == charts.RANK_LIGHT
+    rows = spec["datasets"][spec["data"]["name"]]
+    labelled = [r for r in rows if r["share"] >= charts.LABEL_MIN_SHARE]
+    assert labelled and all(r["label"].endswith("\u00a0%") for r in labelled)
+    assert all(r["label"] == "" for r in rows if r["share"] < charts.LABEL_MIN_SHARE)
+    assert numbers["mark"]["type"] == "text" and numbers["encoding"]["text"]["field"] == "label"
+    assert all(charts.contrast(r["ink"], fills[r["rank"] - 1]) >= 4.5 for r in rows)
+    # The tornado's sides without a change are dashed; the others carry their distance.
+    tornado = charts.tornado_chart(analysis.thresholds, study, "en").to_dict()
+    assert tornado["layer"][0]["encoding"]["strokeDash"]["value"] == [3, 2]
+    assert [layer["mark"]["type"] for layer in tornado["layer"]] == ["bar", "text", "text"]
+    # Each option's line has its own marker shape, and eligibility is a symbol and a word.
+    lines = sweeps(study)
+    sweep = charts.sweep_chart(next(iter(lines.values())), study, "fr", eligible=analysis.smaa.eligible).to_dict()
+    shapes = next(layer for layer in sweep["layer"] if layer["mark"]["type"] == "point")["encoding"]["shape"]
+    assert len(set(shapes["scale"]["range"])) == len(study.provider_ids)
+    assert charts.eligible_text(True, "fr") == "✓ oui" and charts.eligible_text(False, "en") == "✗ no"

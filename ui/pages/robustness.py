@@ -2,7 +2,13 @@
 weight's change hands first place to another option, and a plain-language verdict.
 
 Every figure comes from workbench.robustness; this page only chooses settings and displays.
-It recomputes when the weights, method, options or what-ifs in force change.
+It recomputes when the weights, method, options or what-ifs in force change, under a spinner that
+says what it draws and for how long.
+
+Each chart has a text alternative: a description for screen readers (`alt`) and, under it, a
+table of the same data. Those tables and the SMAA details are built only when opened (lazy
+expanders), and the sweep's criterion picker reruns only its own fragment: a first view sends
+three charts, the verdict and one table.
 """
 
 from __future__ import annotations
@@ -88,7 +94,7 @@ def run_analysis():
 
 
 try:
-    with st.spinner(t("robustness.title", lang)):
+    with st.spinner(t("robustness.progress", lang, samples=fmt_number(int(samples), lang, 0)), show_time=True):
         analysis, lines = run_analysis()
 except WorkbenchError as exc:
     st.error(t("robustness.error", lang, message=md_escape(exc)))
@@ -108,22 +114,54 @@ if leader is not None:
     col_b.metric(t("robustness.verdict.error_label", lang), "± " + fmt_percent(2 * result.standard_error, lang, 1))
 
 # --- charts ----------------------------------------------------------------------------------
-st.altair_chart(charts.acceptability_chart(result, study, lang), width="stretch")
-st.caption(t("robustness.acceptability.caption", lang))
 
-st.altair_chart(charts.tornado_chart(analysis.thresholds, study, lang), width="stretch")
+
+def chart_data(key: str, build) -> None:
+    """The table of a chart's data in a closed expander, built only once it is opened."""
+    box = st.expander(t("robustness.chart_data", lang), key=key, on_change="rerun", icon=":material/table:")
+    if box.open:
+        with box:
+            st.dataframe(build(), hide_index=True, width="stretch")
+
+
+st.altair_chart(
+    charts.acceptability_chart(result, study, lang), width="stretch", alt=charts.acceptability_alt(result, study, lang)
+)
+st.caption(t("robustness.acceptability.caption", lang))
+chart_data("rob_acceptability_data", lambda: charts.acceptability_table(result, study, lang))
+
+st.altair_chart(
+    charts.tornado_chart(analysis.thresholds, study, lang),
+    width="stretch",
+    alt=charts.tornado_alt(analysis.thresholds, study, lang),
+)
 st.caption(t("robustness.tornado.caption", lang))
+chart_data("rob_tornado_data", lambda: charts.tornado_table(analysis.thresholds, study, lang))
 
 sensitive = sorted(analysis.thresholds.values(), key=lambda th: (th.distance is None, th.distance or 0.0))
 leaf_order = [th.leaf for th in sensitive]
-chosen = st.selectbox(t("robustness.sweep.pick", lang), leaf_order, format_func=lambda j: leaf_names[j], key="rob_leaf")
 higher = get_method(result.method).higher_is_better
 colors = provider_colors([p.id for p in state.all_providers()])
-st.altair_chart(
-    charts.sweep_chart(lines[chosen], study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible),
-    width="stretch",
-)
-st.caption(t("robustness.sweep.caption", lang))
+
+
+@st.fragment
+def sweep_section() -> None:
+    """The one-way sweep of the chosen criterion: picking another reruns only this part."""
+    chosen = st.selectbox(
+        t("robustness.sweep.pick", lang), leaf_order, format_func=lambda j: leaf_names[j], key="rob_leaf"
+    )
+    sweep = lines[chosen]
+    st.altair_chart(
+        charts.sweep_chart(sweep, study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible),
+        width="stretch",
+        height=charts.sweep_display_height(study, result.eligible),  # else the legend squeezes the plot
+        alt=charts.sweep_alt(sweep, study, lang),
+    )
+    st.caption(t("robustness.sweep.caption", lang))
+    chart_data("rob_sweep_data", lambda: charts.sweep_table(sweep, study, lang, eligible=result.eligible))
+
+
+sweep_section()
 
 # --- smallest flips --------------------------------------------------------------------------
 st.subheader(t("robustness.flips.title", lang))
@@ -161,38 +199,25 @@ if not memo or memo[0] != reversal_key or memo[1] is not study:
     st.session_state["_rob_reversal"] = memo
 st.markdown("\n".join(f"- {md_escape(s)}" for s in describe_reversal(memo[2], names, lang)))
 
-# --- details ---------------------------------------------------------------------------------
-with st.expander(t("robustness.details", lang)):
-    n = len(result.provider_ids)
-    rows = []
-    # Same order as the chart: by share of rank 1, then of rank 2, and so on.
-    for i in sorted(range(n), key=lambda k: tuple(-result.rank_acceptability[k])):
-        pid = result.provider_ids[i]
-        row = {
-            t("col.provider", lang): names[pid],
-            t("col.eligible", lang): t("robustness.yes" if result.eligible[i] else "robustness.no", lang),
+# --- details (built only when opened) ---------------------------------------------------------
+details = st.expander(t("robustness.details", lang), key="rob_details", on_change="rerun")
+if details.open:
+    with details:
+        st.dataframe(charts.acceptability_table(result, study, lang), hide_index=True, width="stretch")
+
+        # Only alternatives that rank first in some draw have a central weight vector.
+        central = {
+            names[pid]: {leaf_names[leaf]: float(w) for leaf, w in zip(result.leaf_ids, row, strict=True)}
+            for pid, row in zip(result.provider_ids, result.central_weights, strict=True)
+            if not np.isnan(row).any()
         }
-        for r in range(n):
-            row[t("robustness.acceptability.rank", lang, rank=r + 1)] = fmt_percent(
-                float(result.rank_acceptability[i, r]), lang, 1
-            )
-        cf = result.confidence_factors[i]
-        row[t("robustness.table.confidence", lang)] = "—" if np.isnan(cf) else fmt_percent(float(cf), lang, 1)
-        rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.markdown(f"**{md_escape(t('robustness.table.central', lang))}**")
+        st.dataframe(
+            pd.DataFrame(central).map(lambda v: "—" if v is None or v != v else fmt_percent(v, lang, 1)),
+            width="stretch",
+        )
 
-    # Only alternatives that rank first in some draw have a central weight vector.
-    central = {
-        names[pid]: {leaf_names[leaf]: float(w) for leaf, w in zip(result.leaf_ids, row, strict=True)}
-        for pid, row in zip(result.provider_ids, result.central_weights, strict=True)
-        if not np.isnan(row).any()
-    }
-    st.markdown(f"**{md_escape(t('robustness.table.central', lang))}**")
-    st.dataframe(
-        pd.DataFrame(central).map(lambda v: "—" if v is None or v != v else fmt_percent(v, lang, 1)), width="stretch"
-    )
-
-    st.markdown(f"**{md_escape(t('robustness.pairwise', lang))}**")
-    labels = [names[p] for p in result.provider_ids]
-    pairwise = pd.DataFrame(result.pairwise_winning, index=labels, columns=labels)
-    st.dataframe(pairwise.map(lambda v: fmt_percent(float(v), lang, 0)), width="stretch")
+        st.markdown(f"**{md_escape(t('robustness.pairwise', lang))}**")
+        labels = [names[p] for p in result.provider_ids]
+        pairwise = pd.DataFrame(result.pairwise_winning, index=labels, columns=labels)
+        st.dataframe(pairwise.map(lambda v: fmt_percent(float(v), lang, 0)), width="stretch")

@@ -3,6 +3,11 @@ weight sweeps and the tornado of distances to a change of leader.
 
 The builders only reshape what `workbench.robustness` computed. Providers keep the colours of
 `workbench.charts.common.provider_colors`; titles, axes and tooltips follow `lang`.
+
+Colour is never the only carrier of meaning (WCAG 1.4.1): the rank shades carry their share as a
+number, the tornado's sides without a change of leader are outlined with dashes, and the sweep's
+lines have a marker shape per option. Every chart has a text alternative here too: a one-line
+description (`*_alt`, for screen readers) and a table of the same data (`*_table`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ..i18n import fmt_percent, t
+from ..i18n import fmt_number, fmt_percent, t
 from ..robustness import SmaaResult, Sweep, Threshold
 from .common import (
     BAR_ROW,
@@ -27,19 +32,72 @@ from .common import (
     wrap_title,
 )
 
-RANK_SCHEME = "blues"
+# Rank shades from ColorBrewer's "Blues" ends (rank 1 darkest); each segment's number is written
+# in whichever of DARK_TEXT and LIGHT_TEXT contrasts more with its shade.
+RANK_DARK = "#08306B"
+RANK_LIGHT = "#DEEBF7"
+DARK_TEXT = "#121418"
+LIGHT_TEXT = "#FFFFFF"
+LABEL_MIN_SHARE = 0.12  # narrower segments carry no number (the table has them all)
+LABEL_FONT = 11
 NO_CHANGE_COLOR = "#DDDDDD"
+NO_CHANGE_STROKE = "#555555"
 BAND_COLOR = "#117733"
+SWEEP_HEIGHT = 260  # px of plot
+LEGEND_ROW = 26  # px a legend entry below a chart
+SWEEP_FRAME = 150  # px of title, x axis and legend titles around the plot
+TITLE_CHARS_PHONE = 30  # 18-px titles: about 30 characters fit a 390-px phone
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left")
+MARKER_EVERY = 10  # one marker every this many sweep points (11 markers on the 101-point grid)
+YES, NO = "\u2713", "\u2717"  # ✓ ✗ beside the words yes / no
+
+
+def eligible_text(ok: bool, lang: str) -> str:
+    """'✓ oui' / '✗ non': the eligibility mark as a symbol and a word, never a colour alone."""
+    return f"{YES if ok else NO} {t('robustness.yes' if ok else 'robustness.no', lang)}"
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _luminance(color: str) -> float:
+    """WCAG 2.1 relative luminance of '#RRGGBB'."""
+    channels = [c / 255 for c in _rgb(color)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def rank_colors(n: int) -> list[str]:
+    """`n` shades from RANK_DARK (rank 1) to RANK_LIGHT (rank n), evenly spaced in RGB."""
+    dark, light = _rgb(RANK_DARK), _rgb(RANK_LIGHT)
+    out = []
+    for r in range(n):
+        f = r / (n - 1) if n > 1 else 0.0
+        out.append("#" + "".join(f"{round(d + (e - d) * f):02X}" for d, e in zip(dark, light, strict=True)))
+    return out
+
+
+def ink_for(fill: str) -> str:
+    """The text colour (dark or white) that contrasts more with `fill`."""
+    return LIGHT_TEXT if contrast(LIGHT_TEXT, fill) >= contrast(DARK_TEXT, fill) else DARK_TEXT
 
 
 def acceptability_frame(result: SmaaResult, study: Any, lang: str) -> pd.DataFrame:
     """One row per (alternative, rank) with its share of draws; alternatives by first-rank share."""
     names = provider_names(study, lang)
     n = len(result.provider_ids)
-    order = sorted(range(n), key=lambda i: tuple(-result.rank_acceptability[i, r] for r in range(n)))
+    fills = rank_colors(n)
     rows = []
-    for position, i in enumerate(order):
+    for position, i in enumerate(acceptability_order(result)):
         pid = result.provider_ids[i]
+        start = 0.0
         for r in range(n):
             share = float(result.rank_acceptability[i, r])
             rows.append({
@@ -49,8 +107,20 @@ def acceptability_frame(result: SmaaResult, study: Any, lang: str) -> pd.DataFra
                 "rank_label": t("robustness.acceptability.rank", lang, rank=r + 1),
                 "share": share,
                 "share_text": fmt_percent(share, lang, 1),
+                "start": start,
+                "end": start + share,
+                "mid": start + share / 2,
+                "label": fmt_percent(share, lang, 0) if share >= LABEL_MIN_SHARE else "",
+                "ink": ink_for(fills[r]),
             })  # fmt: skip
+            start += share
     return pd.DataFrame(rows)
+
+
+def acceptability_order(result: SmaaResult) -> list[int]:
+    """Provider positions by share of rank 1, then of rank 2, and so on (the chart's order)."""
+    n = len(result.provider_ids)
+    return sorted(range(n), key=lambda i: tuple(-result.rank_acceptability[i, r] for r in range(n)))
 
 
 def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt.TopLevelMixin:
@@ -60,35 +130,66 @@ def acceptability_chart(result: SmaaResult, study: Any, lang: str = "fr") -> alt
     n = len(result.provider_ids)
     rank_labels = [t("robustness.acceptability.rank", lang, rank=r + 1) for r in range(n)]
     names = list(dict.fromkeys(df["provider"])) if len(df) else []
-    chart = (
-        alt.Chart(df, title=wrap_title(t("robustness.acceptability.title", lang)))
-        .mark_bar(**bar_mark())
-        .encode(
-            y=bar_y("provider:N", alt.EncodingSortField("order"), names),
-            x=alt.X(
-                "share:Q",
-                stack="zero",
-                title=t("robustness.acceptability.share", lang),
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),  # fmt: skip
-            color=alt.Color(
-                "rank_label:N",
-                sort=rank_labels,
-                title=t("col.rank", lang),
-                scale=alt.Scale(scheme=RANK_SCHEME, reverse=True, domain=rank_labels),
-                legend=bottom_legend(columns=min(n, 4), direction="horizontal"),
-            ),  # fmt: skip
-            order=alt.Order("rank:Q"),
-            tooltip=[
-                alt.Tooltip("provider:N", title=t("col.provider", lang)),
-                alt.Tooltip("rank_label:N", title=t("col.rank", lang)),
-                alt.Tooltip("share_text:N", title=t("robustness.acceptability.share", lang)),
-            ],
-        )
-        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
+    base = alt.Chart(df).encode(y=bar_y("provider:N", alt.EncodingSortField("order"), names))
+    bars = base.mark_bar(**bar_mark()).encode(
+        x=alt.X(
+            "start:Q",
+            title=t("robustness.acceptability.share", lang),
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),  # fmt: skip
+        x2="end:Q",
+        color=alt.Color(
+            "rank_label:N",
+            sort=rank_labels,
+            title=t("col.rank", lang),
+            scale=alt.Scale(domain=rank_labels, range=rank_colors(n)),
+            legend=bottom_legend(columns=min(n, 4), direction="horizontal"),
+        ),  # fmt: skip
+        tooltip=[
+            alt.Tooltip("provider:N", title=t("col.provider", lang)),
+            alt.Tooltip("rank_label:N", title=t("col.rank", lang)),
+            alt.Tooltip("share_text:N", title=t("robustness.acceptability.share", lang)),
+        ],
     )
+    numbers = base.mark_text(baseline="middle", fontSize=LABEL_FONT, yOffset=bar_mark()["yOffset"]).encode(
+        x="mid:Q", text="label:N", color=alt.Color("ink:N", scale=None)
+    )
+    chart = alt.layer(
+        bars, numbers, title=wrap_title(t("robustness.acceptability.title", lang), TITLE_CHARS_PHONE)
+    ).properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     return finish(chart, lang)
+
+
+def acceptability_table(result: SmaaResult, study: Any, lang: str) -> pd.DataFrame:
+    """The chart's data as a table: per option (chart order), eligibility, the share of draws at
+    each rank and the SMAA-2 confidence factor."""
+    names = provider_names(study, lang)
+    n = len(result.provider_ids)
+    rows = []
+    for i in acceptability_order(result):
+        row = {
+            t("col.provider", lang): names[result.provider_ids[i]],
+            t("col.eligible", lang): eligible_text(bool(result.eligible[i]), lang),
+        }
+        for r in range(n):
+            row[t("robustness.acceptability.rank", lang, rank=r + 1)] = fmt_percent(
+                float(result.rank_acceptability[i, r]), lang, 1
+            )
+        cf = float(result.confidence_factors[i])
+        row[t("robustness.table.confidence", lang)] = "—" if cf != cf else fmt_percent(cf, lang, 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def acceptability_alt(result: SmaaResult, study: Any, lang: str) -> str:
+    """One-line description of the chart: what it shows and each option's share of first place."""
+    names = provider_names(study, lang)
+    firsts = [
+        f"{names[result.provider_ids[i]]} {fmt_percent(float(result.rank_acceptability[i, 0]), lang, 0)}"
+        for i in acceptability_order(result)
+    ]
+    return t("robustness.acceptability.alt", lang, firsts=", ".join(firsts))
 
 
 def sweep_frame(sweep: Sweep, study: Any, lang: str, eligible: Any = None) -> pd.DataFrame:
@@ -98,7 +199,7 @@ def sweep_frame(sweep: Sweep, study: Any, lang: str, eligible: Any = None) -> pd
     for k, weight in enumerate(sweep.t):
         for i, pid in enumerate(study.provider_ids):
             rows.append({"weight": float(weight), "provider": names[pid], "score": float(sweep.scores[k, i]),
-                         "rank": int(sweep.ranks[k, i]), "eligible": t("robustness.yes" if ok[i] else "robustness.no", lang)})  # fmt: skip
+                         "rank": int(sweep.ranks[k, i]), "eligible": eligible_text(ok[i], lang), "marker": k % MARKER_EVERY == 0})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -144,9 +245,38 @@ def sweep_chart(
             strokeDash=alt.StrokeDash(
                 "eligible:N",
                 title=t("col.eligible", lang),
-                scale=alt.Scale(domain=[t("robustness.yes", lang), t("robustness.no", lang)], range=[[1, 0], [4, 4]]),
+                scale=alt.Scale(domain=[eligible_text(True, lang), eligible_text(False, lang)], range=[[1, 0], [4, 4]]),
                 legend=bottom_legend(),
             ),  # fmt: skip
+        )
+    )
+    markers = (
+        alt.Chart(df)
+        .transform_filter("datum.marker")
+        .mark_point(filled=True, size=45, opacity=1)
+        .encode(
+            x=x,
+            y="score:Q",
+            color=alt.Color(
+                "provider:N",
+                title=t("col.provider", lang),
+                scale=color_scale(ids, names, colors),
+                legend=bottom_legend(),
+            ),  # fmt: skip
+            shape=alt.Shape(
+                "provider:N",
+                title=t("col.provider", lang),
+                scale=alt.Scale(
+                    domain=[names[i] for i in ids], range=[SHAPES[k % len(SHAPES)] for k in range(len(ids))]
+                ),
+                legend=bottom_legend(),
+            ),  # fmt: skip
+            tooltip=[
+                alt.Tooltip("provider:N", title=t("col.provider", lang)),
+                alt.Tooltip("weight:Q", title=t("col.weight", lang), format=".1%"),
+                alt.Tooltip("score:Q", title=t("col.score", lang), format=".3f"),
+                alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+            ],
         )
     )
     band = pd.DataFrame([{
@@ -167,10 +297,51 @@ def sweep_chart(
             x="weight:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("weight:Q", title=" ", format=".1%")]
         )
     )
-    chart = alt.layer(shade, lines, rule).properties(
-        title=wrap_title(t("robustness.sweep.title", lang, criterion=criterion)), width=CHART_WIDTH
+    chart = alt.layer(shade, lines, markers, rule).properties(
+        title=wrap_title(t("robustness.sweep.title", lang, criterion=criterion), TITLE_CHARS_PHONE),
+        width=CHART_WIDTH,
+        height=SWEEP_HEIGHT,  # a fixed plot height: the legend below must not squeeze the lines
     )
     return finish(chart, lang)
+
+
+SWEEP_TABLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def sweep_display_height(study: Any, eligible: Any = None) -> int:
+    """Pixels the whole sweep chart needs in a page that fits it to a height (Streamlit at any
+    width): the plot, its frame and one legend row per option (and the eligibility legend)."""
+    rows = len(study.provider_ids) + (0 if eligible is None or all(bool(e) for e in eligible) else 3)
+    return SWEEP_HEIGHT + SWEEP_FRAME + LEGEND_ROW * rows
+
+
+def sweep_table(sweep: Sweep, study: Any, lang: str, eligible: Any = None) -> pd.DataFrame:
+    """The sweep's data as a table: each option's eligibility and score at the current weight and
+    at 0, 25, 50, 75 and 100 % of the criterion's weight (nearest computed point)."""
+    names = provider_names(study, lang)
+    ok = [True] * len(study.provider_ids) if eligible is None else [bool(e) for e in eligible]
+    grid = [float(x) for x in sweep.t]
+    points = [(t("robustness.sweep.current", lang), sweep.threshold.current)] + [
+        (fmt_percent(w, lang, 0), w) for w in SWEEP_TABLE_WEIGHTS
+    ]
+    rows = []
+    for i, pid in enumerate(study.provider_ids):
+        row = {t("col.provider", lang): names[pid], t("col.eligible", lang): eligible_text(ok[i], lang)}
+        for label, w in points:
+            k = min(range(len(grid)), key=lambda j: abs(grid[j] - w))
+            row[label] = fmt_number(float(sweep.scores[k, i]), lang, 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sweep_alt(sweep: Sweep, study: Any, lang: str) -> str:
+    """One-line description: the criterion, its current weight and where the leader holds."""
+    th: Threshold = sweep.threshold
+    criterion = study.criteria_set.node(sweep.leaf).name.get(lang)
+    low = fmt_percent(th.lower if th.lower is not None else 0.0, lang, 1)
+    high = fmt_percent(th.upper if th.upper is not None else 1.0, lang, 1)
+    return t("robustness.sweep.alt", lang, criterion=criterion, current=fmt_percent(th.current, lang, 1), low=low,
+             high=high)  # fmt: skip
 
 
 def tornado_frame(thresholds: Mapping[str, Threshold], study: Any, lang: str) -> pd.DataFrame:
@@ -189,7 +360,8 @@ def tornado_frame(thresholds: Mapping[str, Threshold], study: Any, lang: str) ->
                 "side": t(f"robustness.tornado.{side}", lang) if bound is not None else t("robustness.tornado.none", lang),
                 "flips": bound is not None,
                 "change": change,
-                "text": f"{change:+.1f}" if bound is not None else t("robustness.tornado.none", lang),
+                "text": _points(change, lang) if bound is not None else t("robustness.tornado.none", lang),
+                "label": _points(change, lang) if bound is not None else "",
                 "current": fmt_percent(th.current, lang, 1),
             })  # fmt: skip
     return pd.DataFrame(rows)
@@ -201,24 +373,66 @@ def tornado_chart(thresholds: Mapping[str, Threshold], study: Any, lang: str = "
     df = tornado_frame(thresholds, study, lang)
     sides = [t("robustness.tornado.down", lang), t("robustness.tornado.up", lang), t("robustness.tornado.none", lang)]
     names = list(dict.fromkeys(df["criterion"])) if len(df) else []
-    chart = (
-        alt.Chart(df, title=wrap_title(t("robustness.tornado.title", lang)))
-        .mark_bar(**bar_mark())
-        .encode(
-            y=bar_y("criterion:N", alt.EncodingSortField("order"), names),
-            x=alt.X("change:Q", title=t("robustness.tornado.change", lang)),
-            color=alt.Color(
-                "side:N",
-                title=None,
-                scale=alt.Scale(domain=sides, range=["#CC6677", "#332288", NO_CHANGE_COLOR]),
-                legend=bottom_legend(),
-            ),  # fmt: skip
-            tooltip=[
-                alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
-                alt.Tooltip("current:N", title=t("robustness.sweep.current", lang)),
-                alt.Tooltip("text:N", title=t("robustness.tornado.change", lang)),
-            ],
-        )
-        .properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
+    base = alt.Chart(df).encode(y=bar_y("criterion:N", alt.EncodingSortField("order"), names))
+    bars = base.mark_bar(**bar_mark(stroke=NO_CHANGE_STROKE)).encode(
+        x=alt.X("change:Q", title=t("robustness.tornado.change", lang)),
+        color=alt.Color(
+            "side:N",
+            title=None,
+            scale=alt.Scale(domain=sides, range=["#CC6677", "#332288", NO_CHANGE_COLOR]),
+            legend=bottom_legend(),
+        ),  # fmt: skip
+        # A side without a change of leader is outlined with dashes, not only grey.
+        strokeDash=alt.condition("datum.flips", alt.value([1, 0]), alt.value([3, 2])),
+        strokeWidth=alt.condition("datum.flips", alt.value(0), alt.value(1)),
+        tooltip=[
+            alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
+            alt.Tooltip("current:N", title=t("robustness.sweep.current", lang)),
+            alt.Tooltip("text:N", title=t("robustness.tornado.change", lang)),
+        ],
     )
+    offset = bar_mark()["yOffset"]
+    up = (
+        base.transform_filter("datum.flips && datum.change >= 0")
+        .mark_text(align="left", dx=3, baseline="middle", fontSize=LABEL_FONT, yOffset=offset, color=DARK_TEXT)
+        .encode(x="change:Q", text="label:N")
+    )
+    down = (
+        base.transform_filter("datum.flips && datum.change < 0")
+        .mark_text(align="right", dx=-3, baseline="middle", fontSize=LABEL_FONT, yOffset=offset, color=DARK_TEXT)
+        .encode(x="change:Q", text="label:N")
+    )
+    chart = alt.layer(
+        bars, up, down, title=wrap_title(t("robustness.tornado.title", lang), TITLE_CHARS_PHONE)
+    ).properties(width=CHART_WIDTH, height=alt.Step(BAR_ROW))
     return finish(chart, lang)
+
+
+def _points(change: float, lang: str) -> str:
+    """A change in percentage points with its sign, in the locale: '−6,7' / '+12.3'."""
+    return ("+" if change >= 0 else "\u2212") + fmt_number(abs(change), lang, 1)
+
+
+def tornado_table(thresholds: Mapping[str, Threshold], study: Any, lang: str) -> pd.DataFrame:
+    """The tornado's data as a table: per criterion (most sensitive first), its current weight and
+    the weight below or above which the leader changes (or that none does)."""
+    none = t("robustness.tornado.none", lang)
+    rows = []
+    for th in sorted(thresholds.values(), key=lambda th: (th.distance is None, th.distance or 0.0)):
+        rows.append({
+            t("col.criterion", lang): study.criteria_set.node(th.leaf).name.get(lang),
+            t("robustness.sweep.current", lang): fmt_percent(th.current, lang, 1),
+            t("robustness.tornado.down", lang): none if th.lower is None else fmt_percent(th.lower, lang, 1),
+            t("robustness.tornado.up", lang): none if th.upper is None else fmt_percent(th.upper, lang, 1),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def tornado_alt(thresholds: Mapping[str, Threshold], study: Any, lang: str) -> str:
+    """One-line description: the most sensitive criterion and how far it can move."""
+    ranked = sorted(thresholds.values(), key=lambda th: (th.distance is None, th.distance or 0.0))
+    if not ranked or ranked[0].distance is None:
+        return t("robustness.tornado.alt_none", lang)
+    th = ranked[0]
+    return t("robustness.tornado.alt", lang, criterion=study.criteria_set.node(th.leaf).name.get(lang),
+             points=fmt_number(100 * th.distance, lang, 1))  # fmt: skip
