@@ -182,6 +182,7 @@ def number_box(
     on_value: Callable[[float], None] | None = None,
     field: str | None = None,
     container=None,
+    show_errors: bool = True,
     **text_input_args,
 ) -> float:
     """A text box for a number written in the user's language (`12,5` in French, `12.5` in
@@ -191,12 +192,16 @@ def number_box(
 
     `value` seeds a box that has none yet; the number in force is kept at `{key}__value` and is
     returned. `on_value(number)` runs (in the widget callback) when a valid number is typed.
+    `show_errors=False` leaves the refusal for the caller to show (`show_number_error(key)`), e.g.
+    under a whole row rather than in a narrow column.
     """
     box = container or st
-    if f"{key}__value" not in st.session_state:
-        set_number(key, value, lang)
-    elif st.session_state.get(f"{key}__lang") != lang or key not in st.session_state:
-        set_number(key, st.session_state[f"{key}__value"], lang)  # the language changed: rewrite the text
+    if (
+        f"{key}__value" not in st.session_state
+        or st.session_state.get(f"{key}__lang") != lang  # the language changed: rewrite the text
+        or key not in st.session_state  # Streamlit drops a widget's text when its page is left
+    ):
+        set_number(key, st.session_state.get(f"{key}__value", value), lang)
     box.text_input(
         label,
         key=key,
@@ -204,7 +209,8 @@ def number_box(
         args=(key, lang, field or label, low, high, on_value),
         **text_input_args,
     )
-    show_number_error(key, box)
+    if show_errors:
+        show_number_error(key, box)
     return float(st.session_state[f"{key}__value"])
 
 
@@ -264,17 +270,10 @@ def weight_controls(
     without it they are st.number_input (the workshop ballot, until its page moves over).
     """
     nodes = criteria_set.nodes()
-    if text_entry:
-        values = {}
-        for node in nodes:
-            key = f"{key_prefix}{node.id}"
-            if (
-                f"{key}__value" not in st.session_state
-                or st.session_state.get(f"{key}__lang") != lang
-                or key not in st.session_state  # Streamlit drops a widget's text when its page is left
-            ):
-                set_number(key, st.session_state.get(f"{key}__value", weights.get(node.id, node.weight)), lang)
-            values[node.id] = float(st.session_state[f"{key}__value"])
+    if text_entry:  # the number in force of each box (number_box keeps it at `{key}__value`)
+        values = {
+            n.id: float(st.session_state.get(f"{key_prefix}{n.id}__value", weights.get(n.id, n.weight))) for n in nodes
+        }
     else:
         for node in nodes:
             key = f"{key_prefix}{node.id}"
@@ -291,14 +290,17 @@ def weight_controls(
         st.error(t("app.weights.all_zero", lang))
         local = glob = dict.fromkeys(values, 0.0)
     if compact:
-        _compact_controls(criteria_set, glob, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
+        _compact_controls(criteria_set, values, glob, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
         return values
-    _tree_controls(criteria_set, local, glob, key_prefix=key_prefix, lang=lang, locks=locks, text_entry=text_entry)
+    _tree_controls(
+        criteria_set, values, local, glob, key_prefix=key_prefix, lang=lang, locks=locks, text_entry=text_entry
+    )
     return values
 
 
 def _tree_controls(
     criteria_set: CriteriaSet,
+    values: Mapping[str, float],
     local: Mapping[str, float],
     glob: Mapping[str, float],
     *,
@@ -326,7 +328,8 @@ def _tree_controls(
             indent = "\u00a0" * 3 * depth[node.id] + ("↳\u00a0" if depth[node.id] else "")
             name = node.name.get(lang)
             cols[0].markdown(indent + (f"**{md_escape(name)}**" if not node.is_leaf else md_escape(name)))
-            _weight_input(cols[1], criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
+            _weight_input(cols[1], criteria_set, node, values[node.id], key_prefix=key_prefix, lang=lang,
+                          text_entry=text_entry)  # fmt: skip
             i = 2
             if locks:
                 cols[2].checkbox(
@@ -368,18 +371,23 @@ def _tree_css(tree_class: str, locks: bool) -> str:
 
 
 def _weight_input(
-    container, criteria_set: CriteriaSet, node: Criterion, *, key_prefix: str, lang: str, text_entry: bool = False
+    container,
+    criteria_set: CriteriaSet,
+    node: Criterion,
+    value: float,
+    *,
+    key_prefix: str,
+    lang: str,
+    text_entry: bool = False,
 ) -> None:
     """One node's weight box; its callback applies the locks among the node's siblings."""
     key = f"{key_prefix}{node.id}"
     if text_entry:
-        container.text_input(
-            node.name.get(lang),
-            key=key,
-            label_visibility="collapsed",
-            on_change=_commit_number,
-            args=(key, lang, t("app.weights.field", lang, name=node.name.get(lang)), MIN_WEIGHT, MAX_WEIGHT,
-                  lambda value: _on_weight_text(criteria_set, key_prefix, node.id, lang, value)),
+        name = node.name.get(lang)
+        number_box(
+            name, value, key=key, lang=lang, low=MIN_WEIGHT, high=MAX_WEIGHT, container=container, show_errors=False,
+            field=t("app.weights.field", lang, name=name), label_visibility="collapsed",
+            on_value=lambda number: _on_weight_text(criteria_set, key_prefix, node.id, lang, number),
         )  # fmt: skip
         return
     container.number_input(
@@ -395,7 +403,13 @@ def _weight_input(
 
 
 def _compact_controls(
-    criteria_set: CriteriaSet, glob: Mapping[str, float], *, key_prefix: str, lang: str, text_entry: bool = False
+    criteria_set: CriteriaSet,
+    values: Mapping[str, float],
+    glob: Mapping[str, float],
+    *,
+    key_prefix: str,
+    lang: str,
+    text_entry: bool = False,
 ) -> None:
     depth = node_depths(criteria_set)
     for node in criteria_set.nodes():
@@ -403,7 +417,7 @@ def _compact_controls(
         name = md_escape(node.name.get(lang))
         share = fmt_percent(glob[node.id], lang, 1)
         st.markdown(f"{indent}{name if node.is_leaf else f'**{name}**'} · {share}")
-        _weight_input(st, criteria_set, node, key_prefix=key_prefix, lang=lang, text_entry=text_entry)
+        _weight_input(st, criteria_set, node, values[node.id], key_prefix=key_prefix, lang=lang, text_entry=text_entry)
         show_number_error(f"{key_prefix}{node.id}")
 
 
