@@ -20,6 +20,16 @@ def test_every_listed_page_exists_and_a_missing_one_is_an_error(tmp_path, monkey
         if page.name != "provider.py":
             (pages / page.name).symlink_to(page)
     at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()
+    # Users see a generic sentence (showErrorDetails = "none"); the error is still raised and logged.
+    assert len(at.exception) == 1
+    from streamlit import config
+
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    try:
+        at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()
+    finally:
+        config.set_option("client.showErrorDetails", shown)
     assert [e.message for e in at.exception] == ["Unable to create Page. The file `provider.py` could not be found."]
 
 

@@ -22,6 +22,7 @@ TEMPLATES = ROOT / "workbench" / "report" / "templates"
 DYNAMIC_PREFIXES = {
     "app.direction.": "a criterion's direction (benefit, cost)",
     "confidence.": "a score's confidence (low, medium, high)",
+    "robustness.reversal.": "a rank-reversal sentence (removals, dominated_copies)",
     "kind.": "a source's kind (official, vendor, press, analysis, reference, community)",
     "status.": "a score's status (verified, vendor-claim, estimate, assumption, disputed)",
     "method.": "a method's id (the app's workshop and compare pages, the report model)",

@@ -56,8 +56,8 @@ def profile_coverage(
     leaves = {leaf.id for leaf in criteria_set.leaves() if leaf.source != "tco"}
     own = own_scores(profile)
     scores = [s for leaf, s in own.items() if leaf in leaves and s.value is not None]
-    ages = [
-        months_between(d.latest, today)
+    ages = [  # a page dated after the check (a typo, or a check run on an earlier day) counts as new
+        max(0, months_between(d.latest, today))
         for s in scores
         for src in s.sources
         if (d := parse_partial_date(src.published)) is not None
