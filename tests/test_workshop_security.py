@@ -404,3 +404,28 @@ def test_close_round_is_prompt_when_another_server_floods_it(pg_schema):  # noqa
         ).scalar_one()
     assert last < closed_at
     store.close()
+
+
+def test_sqlite_writers_queue_with_round_changes_first():
+    """connection.WriteQueue: a round change waiting with ordinary writers goes next."""
+    from workbench.workshop.connection import WriteQueue
+
+    queue, order, started = WriteQueue(), [], threading.Barrier(7)
+
+    def write(name: str, urgent: bool) -> None:
+        started.wait()
+        if urgent:
+            time.sleep(0.1)  # arrives last
+        with queue.hold(urgent):
+            order.append(name)
+
+    threads = [threading.Thread(target=write, args=(f"ballot {i}", False)) for i in range(5)]
+    threads.append(threading.Thread(target=write, args=("close", True)))
+    with queue.hold():
+        for th in threads:
+            th.start()
+        started.wait()
+        time.sleep(0.3)  # everyone is waiting now
+    for th in threads:
+        th.join()
+    assert order[0] == "close" and sorted(order[1:]) == [f"ballot {i}" for i in range(5)]

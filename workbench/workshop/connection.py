@@ -12,8 +12,8 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -141,6 +141,38 @@ def first_line(exc: BaseException) -> str:
     return message[0][:200] if message else type(exc).__name__
 
 
+class WriteQueue:
+    """One writer at a time in this process, urgent ones (round changes) first: SQLite runs one
+    writer at a time and its waiting writers retry after sleeps, in no order; queueing this
+    process's writers here hands the database from one to the next at once, and a round close
+    waits for the transaction under way only (other processes still meet busy_timeout)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._held = False
+        self._urgent = 0
+
+    @contextmanager
+    def hold(self, urgent: bool = False) -> Iterator[None]:
+        with self._cond:
+            self._urgent += urgent
+            try:
+                while self._held or (self._urgent and not urgent):
+                    self._cond.wait()
+            finally:
+                self._urgent -= urgent
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._held = False
+                if self._urgent:  # all of them: the urgent one must be the one to go
+                    self._cond.notify_all()
+                else:  # one is enough (waking all of them costs more than it saves)
+                    self._cond.notify()
+
+
 class Database:
     """An engine and the transactions run on it; the schema is migrated before the first one.
 
@@ -155,10 +187,7 @@ class Database:
         self._control: Engine | None = None
         self._schema_ready = False
         self._lock = threading.Lock()
-        # SQLite runs one writer at a time and its waiting writers retry after sleeps, in no
-        # order; queueing this process's writers on a lock instead hands the database from one
-        # to the next at once (other processes still meet busy_timeout).
-        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        self._writers = WriteQueue() if self.dialect == "sqlite" else None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -180,14 +209,17 @@ class Database:
         write: bool = False,
         control: bool = False,
         guard: Callable[[], AbstractContextManager[object]] | None = None,
+        urgent: bool = False,
     ) -> T:
         """Run `work` in one transaction, retrying transient lock failures; an unreachable
         database becomes StoreUnavailable (a plain sentence, never a traceback).
 
         `control` runs it on the facilitators' pool; `guard` is entered once a connection is
-        held, around the transaction (workbench.workshop.rounds.RoundGate)."""
+        held, around the transaction (workbench.workshop.rounds.RoundGate); an `urgent` write
+        goes first among this process's SQLite writers (a round change)."""
         self._ensure_schema()
-        return self._run(work, write=write, engine=self.control_engine() if control else self.engine, guard=guard)
+        engine = self.control_engine() if control else self.engine
+        return self._run(work, write=write, engine=engine, guard=guard, urgent=urgent)
 
     def schema_version(self) -> int:
         return int(self.transaction(lambda c: c.execute(select(schema_version.c.version)).scalar() or 0))
@@ -199,6 +231,7 @@ class Database:
         write: bool,
         engine: Engine | None = None,
         guard: Callable[[], AbstractContextManager[object]] | None = None,
+        urgent: bool = False,
     ) -> T:
         delay = 0.02
         for attempt in range(RETRIES):
@@ -208,7 +241,7 @@ class Database:
                         conn.execution_options(ws_write=True)
                     with (
                         guard() if guard is not None else nullcontext(),
-                        self._write_lock if write and self._write_lock is not None else nullcontext(),
+                        self._writers.hold(urgent) if write and self._writers is not None else nullcontext(),
                         conn.begin(),
                     ):
                         return work(conn)

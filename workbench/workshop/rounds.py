@@ -8,9 +8,12 @@ A ballot and a round change (close, open) exclude each other per workshop at two
   already in flight (milliseconds), where a row's FOR SHARE/FOR UPDATE let an endless stream of
   sharers starve it (a 100 s wait under 60 writers). A ballot reads the round state after taking
   its lock, so once a close has committed every later ballot sees the round closed.
-- in the process, by `RoundGate`, a writer-preferring gate: a round change waits for this
-  process's ballots in flight and holds back new ones. On SQLite, whose writers queue without
-  any order (busy-timeout retries), this is what lets a close in under a flood of ballots.
+- on SQLite, by its one writer at a time, with the round change first in this process's queue
+  of writers (connection.WriteQueue): it waits for the transaction under way only, and every
+  ballot after it reads the round closed.
+- in the process, by `RoundGate`: while a round changes, this process starts no new ballot of
+  that workshop (they wait at the gate, a connection in hand, instead of piling onto the
+  database); ballots already past the gate are ordered by the database as above.
 """
 
 from __future__ import annotations
@@ -57,12 +60,10 @@ def close_current_round(conn: Connection, ws: Mapping[str, Any], moment: float) 
 
 
 class RoundGate:
-    """Per workshop, in one process: many ballots at once, or one round change, which new
-    ballots wait behind (writer preference)."""
+    """Per workshop, in one process: while a round change is under way no new ballot starts."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._ballots: dict[str, int] = {}
         self._changes: dict[str, int] = {}
 
     @contextmanager
@@ -70,27 +71,17 @@ class RoundGate:
         with self._cond:
             while self._changes.get(workshop_id):
                 self._cond.wait()
-            self._ballots[workshop_id] = self._ballots.get(workshop_id, 0) + 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._release(self._ballots, workshop_id)
+        yield
 
     @contextmanager
     def round_change(self, workshop_id: str) -> Iterator[None]:
         with self._cond:
             self._changes[workshop_id] = self._changes.get(workshop_id, 0) + 1
-            while self._ballots.get(workshop_id):
-                self._cond.wait()
         try:
             yield
         finally:
             with self._cond:
-                self._release(self._changes, workshop_id)
-
-    def _release(self, counts: dict[str, int], workshop_id: str) -> None:
-        counts[workshop_id] -= 1
-        if not counts[workshop_id]:
-            del counts[workshop_id]
-        self._cond.notify_all()
+                self._changes[workshop_id] -= 1
+                if not self._changes[workshop_id]:
+                    del self._changes[workshop_id]
+                self._cond.notify_all()

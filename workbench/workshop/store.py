@@ -218,7 +218,9 @@ class WorkshopStore:
             ws = facilitator_workshop(conn, facilitator_token)  # read after the lock: the state now
             return change(conn, ws, time.time())
 
-        return self.db.transaction(work, write=True, control=True, guard=lambda: self._gate.round_change(workshop_id))
+        return self.db.transaction(
+            work, write=True, control=True, guard=lambda: self._gate.round_change(workshop_id), urgent=True
+        )
 
     def close_round(self, facilitator_token: str) -> int:
         """Close the open round (ballots are refused until a new round opens); returns its number.
@@ -466,8 +468,8 @@ class WorkshopStore:
             )
             return Receipt(number, revision, leaf_w, ranking)
 
-        # The gate is taken once a connection is held: a round change waits only for ballots that
-        # are running, not for the ones queued for a connection.
+        # The gate is taken once a connection is held: while a round changes, ballots wait there
+        # with their connection instead of queueing on the database.
         return self.db.transaction(work, write=True, guard=lambda: self._gate.ballot(workshop_id))
 
     def _upsert_ballot(self, conn: Connection, workshop_id: str, number: int, pid: int, raw: str) -> tuple[int, int]:
