@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HEALTH = ROOT / "criteria" / "health-data-sovereignty.yaml"
 TIMEOUT = 60_000
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+PHONE_SHOT_HEIGHT = 4000  # Streamlit scrolls inside its main area: a full-page shot needs a tall window
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 
@@ -55,6 +56,11 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
     ("workshop", "image-alt"): (
         "img",
         "ui/pages/workshop.py: the QR code's st.image needs alt= (the join link in words)",
+    ),
+    ("compare", "scrollable-region-focusable"): (
+        ".st-key-ranking",
+        "ui/pages/compare.py: the ranking container scrolls sideways in French at 1280 px and cannot take the "
+        "focus; let the table wrap (no horizontal overflow) or give the scrolling element tabindex=0",
     ),
 }
 # The app is idle: connected, no script running, no skeleton or stale element left.
@@ -174,8 +180,10 @@ def test_no_serious_violation(pages, app, axe, view, path, lang, artifacts_dir):
         if bad:
             problems[size] = describe(bad)
             (artifacts_dir / f"axe-{view}-{lang}-{size}.json").write_text(json.dumps(bad, indent=1), encoding="utf-8")
-        if size == "phone" and lang == "fr":
-            page.screenshot(path=str(artifacts_dir / f"a11y-{view}-fr-390.png"), full_page=True)
+        if size == "phone" and lang == "fr":  # for a person to look at: the whole page, 390 px wide
+            page.set_viewport_size({"width": width, "height": PHONE_SHOT_HEIGHT})
+            wait_idle(page)
+            page.screenshot(path=str(artifacts_dir / f"a11y-{view}-fr-390.png"))
     assert not problems, "\n".join(f"[{view} {lang} {size}]\n{text}" for size, text in problems.items())
 
 

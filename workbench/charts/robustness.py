@@ -48,7 +48,8 @@ LEGEND_ROW = 26  # px a legend entry below a chart
 SWEEP_FRAME = 150  # px of title, x axis and legend titles around the plot
 TITLE_CHARS_PHONE = 30  # 18-px titles: about 30 characters fit a 390-px phone
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left")
-MARKER_EVERY = 10  # one marker every this many sweep points (11 markers on the 101-point grid)
+SWEEP_STEP = 2  # the chart draws every 2nd point of the engine's 101-point grid (2 % steps)
+MARKER_EVERY = 5  # one marker every this many drawn points (11 markers)
 YES, NO = "\u2713", "\u2717"  # ✓ ✗ beside the words yes / no
 
 
@@ -193,14 +194,31 @@ def acceptability_alt(result: SmaaResult, study: Any, lang: str) -> str:
 
 
 def sweep_frame(sweep: Sweep, study: Any, lang: str, eligible: Any = None) -> pd.DataFrame:
+    """The sweep's points, compact (the chart is sent to the browser on every change of it): every
+    SWEEP_STEP-th weight of the engine's grid and the last, the option as its position `p` (names
+    and eligibility come from `sweep_options`), numbers rounded to what a chart can show."""
+    del lang, eligible  # in sweep_options
+    grid = list(range(0, len(sweep.t), SWEEP_STEP))
+    if grid[-1] != len(sweep.t) - 1:
+        grid.append(len(sweep.t) - 1)
+    rows = []
+    for n, k in enumerate(grid):
+        for i in range(len(study.provider_ids)):
+            rows.append({"weight": round(float(sweep.t[k]), 4), "p": i, "score": round(float(sweep.scores[k, i]), 5),
+                         "rank": int(sweep.ranks[k, i]), "marker": n % MARKER_EVERY == 0})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def sweep_options(study: Any, lang: str, eligible: Any = None) -> pd.DataFrame:
+    """Position `p` -> the option's name and eligibility (✓/✗ and a word), joined to the points."""
     names = provider_names(study, lang)
     ok = [True] * len(study.provider_ids) if eligible is None else [bool(e) for e in eligible]
-    rows = []
-    for k, weight in enumerate(sweep.t):
-        for i, pid in enumerate(study.provider_ids):
-            rows.append({"weight": float(weight), "provider": names[pid], "score": float(sweep.scores[k, i]),
-                         "rank": int(sweep.ranks[k, i]), "eligible": eligible_text(ok[i], lang), "marker": k % MARKER_EVERY == 0})  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [
+            {"p": i, "provider": names[pid], "eligible": eligible_text(ok[i], lang)}
+            for i, pid in enumerate(study.provider_ids)
+        ]
+    )
 
 
 def sweep_chart(
@@ -223,8 +241,10 @@ def sweep_chart(
     score_title = t("col.score", lang) + ("" if higher_is_better else " (Q ↓)")
     x = alt.X("weight:Q", title=t("robustness.sweep.weight", lang, criterion=criterion),
               axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))  # fmt: skip
+    options = alt.LookupData(sweep_options(study, lang, eligible), "p", ["provider", "eligible"])
     lines = (
         alt.Chart(df)
+        .transform_lookup(lookup="p", from_=options)
         .mark_line()
         .encode(
             x=x,
@@ -253,6 +273,7 @@ def sweep_chart(
     markers = (
         alt.Chart(df)
         .transform_filter("datum.marker")
+        .transform_lookup(lookup="p", from_=options)
         .mark_point(filled=True, size=45, opacity=1)
         .encode(
             x=x,
