@@ -38,6 +38,7 @@ from workbench.robustness.rank_reversal import describe as describe_reversal
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_SAMPLES = 10_000
 MEMO_KEY = "_rob_memo"
+SPECS_KEY = "_rob_specs"  # (analysis, {(lang, chart): Vega-Lite spec}): charts built once per analysis
 
 lang = state.get_lang()
 st.title(t("robustness.title", lang))
@@ -116,6 +117,19 @@ if leader is not None:
 # --- charts ----------------------------------------------------------------------------------
 
 
+def chart_spec(name: tuple, build) -> dict:
+    """The Vega-Lite spec of a chart of this analysis, built (and validated by Altair, the slow
+    part of a rerun) once per analysis, language and chart; later runs send the stored dict."""
+    memo = st.session_state.get(SPECS_KEY)
+    if not memo or memo[0] is not analysis:
+        memo = (analysis, {})
+        st.session_state[SPECS_KEY] = memo
+    key = (lang, *name)
+    if key not in memo[1]:
+        memo[1][key] = build().to_dict()
+    return memo[1][key]
+
+
 def chart_data(key: str, build) -> None:
     """The table of a chart's data in a closed expander, built only once it is opened."""
     box = st.expander(t("robustness.chart_data", lang), key=key, on_change="rerun", icon=":material/table:")
@@ -124,14 +138,16 @@ def chart_data(key: str, build) -> None:
             st.dataframe(build(), hide_index=True, width="stretch")
 
 
-st.altair_chart(
-    charts.acceptability_chart(result, study, lang), width="stretch", alt=charts.acceptability_alt(result, study, lang)
+st.vega_lite_chart(
+    chart_spec(("acceptability",), lambda: charts.acceptability_chart(result, study, lang)),
+    width="stretch",
+    alt=charts.acceptability_alt(result, study, lang),
 )
 st.caption(t("robustness.acceptability.caption", lang))
 chart_data("rob_acceptability_data", lambda: charts.acceptability_table(result, study, lang))
 
-st.altair_chart(
-    charts.tornado_chart(analysis.thresholds, study, lang),
+st.vega_lite_chart(
+    chart_spec(("tornado",), lambda: charts.tornado_chart(analysis.thresholds, study, lang)),
     width="stretch",
     alt=charts.tornado_alt(analysis.thresholds, study, lang),
 )
@@ -151,8 +167,13 @@ def sweep_section() -> None:
         t("robustness.sweep.pick", lang), leaf_order, format_func=lambda j: leaf_names[j], key="rob_leaf"
     )
     sweep = lines[chosen]
-    st.altair_chart(
-        charts.sweep_chart(sweep, study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible),
+    st.vega_lite_chart(
+        chart_spec(
+            ("sweep", chosen),
+            lambda: charts.sweep_chart(
+                sweep, study, lang, higher_is_better=higher, colors=colors, eligible=result.eligible
+            ),
+        ),
         width="stretch",
         height=charts.sweep_display_height(study, result.eligible),  # else the legend squeezes the plot
         alt=charts.sweep_alt(sweep, study, lang),
