@@ -197,8 +197,8 @@ def test_participant_joins_votes_and_revises(store):
     token = at.session_state["wsp_token"]
     assert "Bienvenue, Zoé &lt;b&gt;" in texts(at)  # escaped: the markup stays text
     assert "Vous n'avez pas encore envoyé" in texts(at)
-    at.number_input(key="wsp_w_legal").set_value(1.0).run()
-    at.number_input(key="wsp_w_cost").set_value(3.0).run()
+    at.text_input(key="wsp_w_legal").input("1").run()
+    at.text_input(key="wsp_w_cost").input("3").run()
     at.button(key="wsp_send").click().run()
     assert not at.exception
     assert "Pondération enregistrée (tour 1, version 1)." in texts(at)
@@ -211,7 +211,7 @@ def test_participant_joins_votes_and_revises(store):
     own = store.participant_view(token)["ballot"]["ranking"]
     assert list(ranking["Rang"]) == sorted(own.values())
     assert "Les résultats du groupe s'afficheront" in texts(at)
-    at.number_input(key="wsp_w_cost").set_value(1.0).run()
+    at.text_input(key="wsp_w_cost").input("1").run()
     at.button(key="wsp_send").click().run()
     assert "version 2" in texts(at)
     assert store.results(ws.facilitator_token)["ballots"] == 1
@@ -257,14 +257,14 @@ def test_too_many_wrong_codes_block_the_client(store, monkeypatch):
 def test_unreachable_database_keeps_unsent_weights(store, monkeypatch, db):
     ws = store.create_workshop(criteria=MINI, title="Atelier")
     at = join_as(open_page(JOIN, code=ws.join_code), "Ann")
-    at.number_input(key="wsp_w_legal").set_value(7.0).run()
-    at.number_input(key="wsp_w_cost").set_value(2.0).run()
+    at.text_input(key="wsp_w_legal").input("7").run()
+    at.text_input(key="wsp_w_cost").input("2").run()
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", BAD_URL)
     at.button(key="wsp_send").click().run()
     assert not at.exception
     shown = texts(at)
     assert "injoignable" in shown and "Vos pondérations n'ont pas été envoyées" in shown
-    assert at.session_state["wsp_w_legal"] == 7.0 and at.session_state["wsp_w_cost"] == 2.0
+    assert at.session_state["wsp_w_legal__value"] == 7.0 and at.session_state["wsp_w_cost__value"] == 2.0
     assert store.results(ws.facilitator_token)["ballots"] == 0
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db)  # the database is back: the same weights go through
     at.button(key="wsp_send").click().run()
@@ -327,8 +327,8 @@ def test_join_page_in_english_uses_english_punctuation(store):
 def test_all_zero_weights_are_refused_in_the_participants_language(store):
     ws = store.create_workshop(criteria=MINI, title="Workshop")
     at = join_as(open_page(JOIN, code=ws.join_code, lang="en"), "Ann")
-    at.number_input(key="wsp_w_legal").set_value(0.0).run()
-    at.number_input(key="wsp_w_cost").set_value(0.0).run()
+    at.text_input(key="wsp_w_legal").input("0").run()
+    at.text_input(key="wsp_w_cost").input("0").run()
     at.button(key="wsp_send").click().run()
     assert not at.exception
     # Once under the weight controls, once under the send button (in sight on a phone).
@@ -495,3 +495,14 @@ def test_facilitator_key_guards_creation(store, db, monkeypatch):
     monkeypatch.delenv("WORKBENCH_FACILITATOR_KEY")
     open_page(FACILITATOR)
     assert not [ti for ti in open_page(FACILITATOR).text_input if ti.key == "wsf_key"]
+
+
+def test_a_french_participant_types_decimals_with_a_comma(store):
+    ws = store.create_workshop(criteria=MINI, title="Atelier")
+    at = join_as(open_page(JOIN, code=ws.join_code), "Ann")
+    at.text_input(key="wsp_w_legal").input("12,5").run()
+    at.text_input(key="wsp_w_cost").input("2.5").run()  # an English decimal: refused, never read as 25
+    assert any("2.5" in e.value for e in at.error)
+    at.button(key="wsp_send").click().run()
+    raw = store.participant_view(at.session_state["wsp_token"])["ballot"]["raw"]
+    assert raw["legal"] == 12.5 and raw["cost"] != 25.0

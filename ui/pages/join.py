@@ -329,7 +329,7 @@ def ballot_page(token: str) -> None:
         st.caption(md_escape(t("workshop.join.welcome", lang, name=view["name"])))
     st.caption(t("workshop.join.instructions", lang))
     seed = (view.get("ballot") or view.get("previous") or {}).get("raw") or {}
-    values = weight_controls(cs, seed, key_prefix=WEIGHT_PREFIX, lang=lang, locks=False, compact=True)
+    values = weight_controls(cs, seed, key_prefix=WEIGHT_PREFIX, lang=lang, locks=False, compact=True, text_entry=True)
     if st.button(t("workshop.join.send", lang), type="primary", key="wsp_send", disabled=not view["round_open"],
                  icon=":material/send:", width="stretch"):  # fmt: skip
         send(token, values)
