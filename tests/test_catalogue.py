@@ -25,7 +25,6 @@ DYNAMIC_PREFIXES = {
     "robustness.reversal.": "a rank-reversal sentence (removals, dominated_copies)",
     "kind.": "a source's kind (official, vendor, press, analysis, reference, community)",
     "status.": "a score's status (verified, vendor-claim, estimate, assumption, disputed)",
-    "method.": "a method's id (the app's workshop and compare pages, the report model)",
     "norm.": "a normalisation's id",
     "report.chart.": "a report figure's name",
     "report.col.": "a cost category",

@@ -25,6 +25,7 @@ from ui.workshop_store import FACILITATOR_COOKIE, client_key, delete_cookie, rea
 from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
+from workbench.methods import method_label
 from workbench.workshop import PermissionDenied, StoreUnavailable, WorkshopStore, format_code, leaf_to_node_weights
 from workbench.workshop import export as ws_export
 from workbench.workshop.access import facilitator_key
@@ -267,7 +268,7 @@ def live(token: str) -> None:
         st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table))
     provider_names = {p.id: p.name.get(lang) for p in study.providers}
     wins = results["winners"]
-    st.subheader(t("workshop.ranking.header", lang, method=t(f"method.{results['method']}", lang)))
+    st.subheader(t("workshop.ranking.header", lang, method=method_label(results["method"], lang)))
     st.dataframe(
         pd.DataFrame(
             [
