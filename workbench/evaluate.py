@@ -378,8 +378,16 @@ def kendall_w(ranks: np.ndarray) -> float:
     if k < 2 or n < 2:
         return 1.0
     mid = np.vstack([_mid_ranks(row) for row in ranks])
-    totals = mid.sum(axis=0)
-    s = float(((totals - totals.mean()) ** 2).sum())
     ties = sum(float((counts**3 - counts).sum()) for counts in (np.unique(row, return_counts=True)[1] for row in mid))
-    denominator = k**2 * (n**3 - n) - k * ties
+    return kendall_w_from_sums(mid.sum(axis=0), k, ties)
+
+
+def kendall_w_from_sums(rank_sums: np.ndarray, raters: int, ties: float = 0.0) -> float:
+    """W = 12 S/(k²(n³ − n) − k T) from the items' rank sums R_i over k raters (S = Σ (R_i − R̄)²)
+    and the raters' tie total T = Σ_j Σ (t³ − t) (0 for rankings without ties); 1.0 when every
+    rater ties everything (no spread to agree on)."""
+    sums = np.asarray(rank_sums, dtype=float)
+    n = sums.shape[0]
+    s = float(((sums - sums.mean()) ** 2).sum())
+    denominator = raters**2 * (n**3 - n) - raters * ties
     return 1.0 if denominator <= 0 else float(12 * s / denominator)

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..evaluate import kendall_w_from_sums as kendall_w
 from ..model import CriteriaSet
 from ..weights import global_weights
 
@@ -104,12 +105,9 @@ def quantile(sorted_values: Sequence[float], p: float) -> float:
 def kendall_w_from_sums(rank_sums: Sequence[float], raters: int) -> float | None:
     """Kendall's W from the options' rank sums over `raters` complete rankings (None below 2 raters
     or 2 options, where agreement is undefined)."""
-    n = len(rank_sums)
-    if raters < 2 or n < 2:
+    if raters < 2 or len(rank_sums) < 2:
         return None
-    sums = np.asarray(rank_sums, dtype=float)
-    s = float(((sums - sums.mean()) ** 2).sum())
-    return float(12 * s / (raters**2 * (n**3 - n)))
+    return kendall_w(rank_sums, raters)
 
 
 def consensus_label(w: float | None) -> str | None:
