@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
+from ui.whatif import OVERRIDDEN, whatif_section
 from ui.widgets import (
     fmt_score,
     md_escape,
-    number_refusal,
     options_chosen,
     page_chrome,
     provider_colors,
@@ -24,17 +24,17 @@ from workbench.charts import study as charts
 from workbench.errors import WeightsError
 from workbench.evaluate import MethodProblem, compare_methods, method_problem, method_problems
 from workbench.evidence import STATUS_MARKS, source_line, status_legend
-from workbench.i18n import NumberError, fmt_number, fmt_percent, parse_number, t
+from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.methods import get_method, method_label, method_names
-from workbench.model import NORMALIZATIONS, Criterion, Override
+from workbench.model import NORMALIZATIONS, Criterion
 from workbench.report.formatting import colon
 from workbench.robustness.smaa import FirstPlace
 from workbench.study import REPO_ROOT
 from workbench.weights import global_weights
 
 LOW = "⚠"
-OVERRIDDEN = "✎"
 MISSING = "∅"
+
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table.
 PAGE_CSS = """<style>
@@ -430,98 +430,4 @@ if ev is not None:
         st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
 
 # --- what-if ---------------------------------------------------------------------------------
-st.subheader(t("app.compare.whatif", lang))
-st.caption(t("app.compare.whatif_help", lang))
-originals = {p.id: p for p in state.all_providers()}
-
-
-def _original(provider_id: str, leaf_id: str) -> float | None:
-    """The option's own score on a leaf (before any what-if), None when its profile has none."""
-    provider = originals.get(provider_id)
-    score = provider.scores.get(leaf_id) if provider else None
-    return score.value if score else None
-
-
-def _score_text(leaf: Criterion, value: float | None) -> str:
-    label = leaf.scale.label_of(value, lang) if (leaf.scale and value is not None) else None
-    return fmt_score(value, lang) + (f" ({label})" if label else "")
-
-
-def _apply_whatif() -> None:
-    """Button callback: check the new score; on a refusal say why and keep every field as typed."""
-    provider_id, leaf_id = st.session_state["wi_provider"], st.session_state["wi_leaf"]
-    leaf = study.leaves[study.leaf_ids.index(leaf_id)]
-    if leaf.scale.ordinal:
-        value = float(st.session_state["wi_level"])
-    else:
-        field = f"{names[provider_id]} · {leaf_names[leaf_id]}"
-        try:
-            value = parse_number(st.session_state.get("wi_value", ""), lang, low=leaf.scale.min, high=leaf.scale.max)
-        except NumberError as error:
-            st.session_state["wi_error"] = number_refusal(error, field, lang)
-            return
-    state.add_override(Override(provider_id, leaf_id, value, (st.session_state.get("wi_note") or "").strip()))
-    st.session_state["wi_value"] = st.session_state["wi_note"] = ""
-
-
-with st.container(border=True, key="whatif"):
-    cols = st.columns(2)
-    w_provider = cols[0].selectbox(
-        t("col.provider", lang),
-        study.provider_ids,
-        format_func=names.get,
-        key="wi_provider",
-        placeholder=t("app.choose_one", lang),
-    )
-    w_leaf = cols[1].selectbox(
-        t("col.criterion", lang),
-        study.leaf_ids,
-        format_func=leaf_names.get,
-        key="wi_leaf",
-        placeholder=t("app.choose_one", lang),
-    )
-    leaf = study.leaves[study.leaf_ids.index(w_leaf)]
-    current = float(study.matrix[study.provider_ids.index(w_provider), study.leaf_ids.index(w_leaf)])
-    scale = leaf.scale
-    if scale.ordinal:
-        levels = " · ".join(f"{fmt_score(lv.value, lang)} = {md_escape(lv.label.get(lang))}" for lv in scale.levels)
-        st.caption(t("app.compare.whatif_levels", lang, value=md_escape(_score_text(leaf, current)), levels=levels))
-    else:
-        unit = f" {md_escape(scale.unit)}" if scale.unit else ""
-        st.caption(t("app.compare.whatif_range", lang, value=fmt_score(current, lang), unit=unit,
-                     low=fmt_score(scale.min, lang), high=fmt_score(scale.max, lang)))  # fmt: skip
-    cols = st.columns([1.5, 3])
-    if scale.ordinal:
-        cols[0].selectbox(
-            t("app.compare.whatif_value", lang),
-            [lv.value for lv in scale.levels],
-            format_func=lambda v: _score_text(leaf, v),
-            key="wi_level",
-            placeholder=t("app.choose_one", lang),
-        )
-    else:
-        cols[0].text_input(
-            t("app.compare.whatif_value", lang),
-            key="wi_value",
-            placeholder=f"{fmt_score(scale.min, lang)} – {fmt_score(scale.max, lang)}",
-        )
-    cols[1].text_input(t("app.compare.whatif_note", lang), key="wi_note", max_chars=500)
-    st.button(t("app.compare.whatif_add", lang), key="wi_apply", on_click=_apply_whatif, type="primary")
-    error = st.session_state.pop("wi_error", None)
-    if error:
-        st.error(error, icon=":material/error:")
-
-for o in st.session_state.get("wb_overrides") or []:
-    o_leaf = next((lf for lf in study.leaves if lf.id == o.criterion), None)
-    before = _score_text(o_leaf, _original(o.provider, o.criterion)) if o_leaf else "—"
-    after = _score_text(o_leaf, o.value) if o_leaf else fmt_score(o.value, lang)
-    cols = st.columns([6, 1])
-    cols[0].markdown(
-        f"{OVERRIDDEN} **{md_escape(names.get(o.provider, o.provider))}** · "
-        f"{md_escape(leaf_names.get(o.criterion, o.criterion))}{SEP}{md_escape(before)} → **{md_escape(after)}**"
-        + (f" — {md_escape(o.note)}" if o.note else "")
-    )
-    cols[1].button(
-        t("app.compare.whatif_remove", lang), key=f"wi_rm_{o.provider}_{o.criterion}",
-        on_click=state.remove_override, args=(o.provider, o.criterion),
-    )  # fmt: skip
+whatif_section(study, names, leaf_names, lang)
