@@ -23,6 +23,7 @@ DYNAMIC_PREFIXES = {
     "app.direction.": "a criterion's direction (benefit, cost)",
     "confidence.": "a score's confidence (low, medium, high)",
     "robustness.reversal.": "a rank-reversal sentence (removals, dominated_copies)",
+    "cost.item.": "a cost item's key in a profile's cost block (licences, hosting...)",
     "kind.": "a source's kind (official, vendor, press, analysis, reference, community)",
     "status.": "a score's status (verified, vendor-claim, estimate, assumption, disputed)",
     "norm.": "a normalisation's id",

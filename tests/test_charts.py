@@ -112,7 +112,7 @@ def test_cost_curves_are_cumulative(study):
     data = [x for x in rows(d) if x["provider"] == "Alpha"]
     assert [x["year"] for x in data] == list(range(len(results["alpha"].by_year)))
     assert data[-1]["total"] == pytest.approx(results["alpha"].total)
-    assert d["layer"][0]["encoding"]["y"]["title"] == "Cumulative cost (CAD)"
+    assert d["layer"][0]["encoding"]["y"]["title"] == "Cumulative cost (millions of CAD)"  # amounts are in millions
     assert title(d) == "Cumulative cost by year"
 
 
@@ -130,3 +130,11 @@ def test_heatmap_marks_overridden_scores():
     d = spec(charts.heatmap_chart(evaluate(study, lang="en"), study, "en"))
     marked = [(x["provider"], x["criterion"]) for x in rows(d) if x["mark"]]
     assert marked == [("Gamma", "Cost")]
+
+
+def test_cost_categories_are_named_for_people():
+    from workbench.charts.study import cost_item_label
+
+    assert cost_item_label("build_and_integration", "fr") == "Construction et intégration"
+    assert cost_item_label("hosting", "en") == "Hosting"
+    assert cost_item_label("data_egress_fees", "fr") == "Data egress fees"  # not in the catalogue: the key, spaced

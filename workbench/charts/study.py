@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..i18n import fmt_number, fmt_percent, t
+from ..i18n import catalog, fmt_number, fmt_percent, t
 from ..methods import method_label
 from ..model import CriteriaSet
 from .common import (
@@ -324,6 +324,15 @@ def cost_curves_chart(
     return finish(chart, lang)
 
 
+def cost_item_label(key: str, lang: str) -> str:
+    """A cost item's name for people: the catalogue's (`cost.item.<key>`) for the usual items,
+    else the file's key with spaces ("build_and_integration" -> "Build and integration")."""
+    known = catalog().get(f"cost.item.{key}")
+    if known:
+        return t(f"cost.item.{key}", lang)
+    return key.replace("_", " ").strip().capitalize() or key
+
+
 def cost_categories_chart(
     tco_results: Mapping[str, Any], lang: str = "fr", names: Mapping[str, str] | None = None
 ) -> alt.TopLevelMixin:
@@ -332,7 +341,8 @@ def cost_categories_chart(
     names = {pid: (names or {}).get(pid, pid) for pid in ids}
     currency = next((r.currency for r in tco_results.values()), "")
     rows = [
-        {"provider": names[pid], "category": category, "amount": amount, "label": fmt_number(amount, lang, 1)}
+        {"provider": names[pid], "category": cost_item_label(category, lang), "amount": amount,
+         "label": fmt_number(amount, lang, 1)}  # fmt: skip
         for pid, result in tco_results.items()
         for category, amount in result.by_category.items()
         if amount
