@@ -218,16 +218,16 @@ def session(page, record) -> None:
     slider.focus()
     record("change a weight (Compare slider)", timed(page, lambda: slider.press("ArrowRight")))
 
-    option = choose(page, t("app.compare.method", LANG), get_method("topsis").title(LANG))
-    record("switch method (TOPSIS)", timed(page, option.click))
+    record(
+        "switch method (TOPSIS)", timed_choice(page, t("app.compare.method", LANG), get_method("topsis").title(LANG))
+    )
 
     record("robustness first view", settle_from_click(page, t("app.nav.robustness", LANG)))
     settle_from_click(page, t("app.nav.compare", LANG))
     record("robustness again (same settings)", settle_from_click(page, t("app.nav.robustness", LANG)))
 
     page.get_by_text(t("robustness.settings", LANG)).click()
-    draws = choose(page, t("robustness.samples", LANG), fmt_number(50_000, LANG, 0))
-    record("50,000 draws", timed(page, draws.click))
+    record("50,000 draws", timed_choice(page, t("robustness.samples", LANG), fmt_number(50_000, LANG, 0)))
 
     record("open Export", settle_from_click(page, t("app.nav.export", LANG)))
     prepare = page.locator(".st-key-prepare_pdf button")
@@ -243,21 +243,25 @@ def session(page, record) -> None:
                                           **TRAFFIC.take()})  # fmt: skip
 
 
-def choose(page, box_name: str, option_name: str):
-    """Open the select box named `box_name` and return its option `option_name` (not clicked:
-    the caller times the click). Retries the opening once: a rerun may close the list."""
+def timed_choice(page, box_name: str, option_name: str) -> dict:
+    """Open the select box named `box_name`, then time the click on its option `option_name` until
+    settled. A rerun can close the list under the pointer: open it again (three tries)."""
     box = page.get_by_role("combobox", name=box_name, exact=True)
     option = page.get_by_role("option", name=option_name, exact=True)
     for attempt in range(3):
-        box.click()
         try:
+            box.click()
             option.wait_for(timeout=5_000)
-            return option
+            t0 = now_ms(page)
+            TRAFFIC.take()
+            option.click(timeout=5_000)
+            return settle(page, t0)
         except Exception:  # noqa: BLE001 - the list closed under a rerun: open it again
             if attempt == 2:
                 raise
             page.keyboard.press("Escape")
-    return option
+            page.wait_for_timeout(500)
+    raise AssertionError("unreachable")
 
 
 def settle_from_click(page, link_name: str) -> dict:
