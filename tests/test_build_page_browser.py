@@ -78,8 +78,19 @@ def test_upload_edit_use_compare_reload_and_share(browser, streamlit_server, tmp
     page.get_by_role("tab", name="Notes").click(timeout=TIMEOUT)
     page.locator('[class*="st-key-bd_grid"]').wait_for(timeout=TIMEOUT)
     assert grid_cells(page)[:3] == ["A", "10", "5"]  # drawn in full before a cell is clicked
-    type_in_grid(page, row=0, column=2, columns=3, text="9")
-    expect(page.locator(".st-key-bd_preview tbody tr").first.locator("td").nth(1)).to_have_text("A", timeout=TIMEOUT)
+    first = page.locator(".st-key-bd_preview tbody tr").first.locator("td").nth(1)
+    # Back from another page the grid may be redrawn by a rerun still under way as the cell is
+    # clicked, which drops the keystrokes: wait for the app to be idle, and type again if needed.
+    for _ in range(3):
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        type_in_grid(page, row=0, column=2, columns=3, text="9")
+        try:
+            expect(first).to_have_text("A", timeout=15_000)
+            break
+        except AssertionError:
+            continue
+    expect(first).to_have_text("A", timeout=TIMEOUT)
     page.wait_for_function("() => window.location.search.includes('draft=')", timeout=TIMEOUT)
     page.screenshot(path=str(artifacts_dir / "build-fr-desktop.png"), full_page=True)
     page.get_by_role("link", name="Comparaison").click()
