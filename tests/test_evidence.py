@@ -30,7 +30,9 @@ def study_dir(tmp_path: Path) -> Path:
     """A copy of the evidence fixture whose set points at the copied profiles."""
     shutil.copytree(FIXTURE, tmp_path / "evidence")
     crit = tmp_path / "evidence" / "criteria.yaml"
-    text = crit.read_text(encoding="utf-8").replace("tests/fixtures/evidence/providers", str(tmp_path / "evidence" / "providers"))
+    text = crit.read_text(encoding="utf-8").replace(
+        "tests/fixtures/evidence/providers", str(tmp_path / "evidence" / "providers")
+    )
     crit.write_text(text, encoding="utf-8")
     return tmp_path / "evidence"
 

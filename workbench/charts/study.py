@@ -341,8 +341,12 @@ def cost_categories_chart(
     names = {pid: (names or {}).get(pid, pid) for pid in ids}
     currency = next((r.currency for r in tco_results.values()), "")
     rows = [
-        {"provider": names[pid], "category": cost_item_label(category, lang), "amount": amount,
-         "label": fmt_number(amount, lang, 1)}  # fmt: skip
+        {
+            "provider": names[pid],
+            "category": cost_item_label(category, lang),
+            "amount": amount,
+            "label": fmt_number(amount, lang, 1),
+        }  # fmt: skip
         for pid, result in tco_results.items()
         for category, amount in result.by_category.items()
         if amount

@@ -62,6 +62,7 @@ def min_change_to_flip(
 
 def _solve(study: Study, r: np.ndarray, w0: np.ndarray, c: int, eligible: np.ndarray) -> Flip:
     from scipy.optimize import linprog  # imported here: SciPy adds a second to every CLI start-up
+
     m = w0.shape[0]
     others = [i for i in np.flatnonzero(eligible) if i != c]
     eye = np.eye(m)
