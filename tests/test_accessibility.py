@@ -52,17 +52,7 @@ VIEWS = _views()
 # Violations in pages this suite's authors do not own, tolerated until their owners fix them so
 # that CI stays meaningful for every other page: (view, rule id) -> (CSS target it must match,
 # what to do). A violation on another element, or of another rule, still fails. Keep this short.
-KNOWN: dict[tuple[str, str], tuple[str, str]] = {
-    ("workshop", "image-alt"): (
-        "img",
-        "ui/pages/workshop.py: the QR code's st.image needs alt= (the join link in words)",
-    ),
-    ("compare", "scrollable-region-focusable"): (
-        ".st-key-ranking",
-        "ui/pages/compare.py: the ranking container scrolls sideways in French at 1280 px and cannot take the "
-        "focus; let the table wrap (no horizontal overflow) or give the scrolling element tabindex=0",
-    ),
-}
+KNOWN: dict[tuple[str, str], tuple[str, str]] = {}  # (view, rule) -> (element, why): none left
 # The app is idle: connected, no script running, no skeleton or stale element left.
 IDLE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');

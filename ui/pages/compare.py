@@ -38,9 +38,8 @@ MISSING = "∅"
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table.
 PAGE_CSS = """<style>
-.st-key-ranking {overflow-x: auto;}
-.st-key-ranking table {font-size: 1.15rem;}
-.st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem;}
+.st-key-ranking table {font-size: 1.15rem; width: 100%; table-layout: fixed;}
+.st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: anywhere; hyphens: auto;}
 .st-key-ranking_cards {display: none;}
 @media (max-width: 640px) {
   .st-key-ranking {display: none;}

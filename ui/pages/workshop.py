@@ -189,7 +189,7 @@ def join_panel(info: dict, token: str) -> None:
     with col_qr:
         buf = io.BytesIO()
         segno.make(qr_link, error="m").save(buf, kind="png", scale=8, border=2)
-        st.image(buf.getvalue(), width=240, caption=t("workshop.qr_alt", lang))
+        st.image(buf.getvalue(), width=240, caption=t("workshop.qr_alt", lang), alt=t("workshop.qr_alt", lang))
 
 
 def controls(info: dict, token: str) -> None:
