@@ -17,16 +17,15 @@ import math
 import re
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, Connection, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkbenchError
-from ..workshop.connection import RETRIES, StoreUnavailable, default_url, first_line, is_transient, make_engine
+from ..workshop.connection import StoreUnavailable, default_url, first_line, make_engine, run_transaction
 
 T = TypeVar("T")
 MAX_DRAFT_BYTES = 5_000_000
@@ -161,25 +160,7 @@ class DraftStore:
 
     def _run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
         self._ensure_table()
-        delay = 0.02
-        for attempt in range(RETRIES):
-            try:
-                with self.engine.connect() as conn:
-                    if write:
-                        conn.execution_options(ws_write=True)  # SQLite: BEGIN IMMEDIATE (connection.py)
-                    with conn.begin():
-                        return work(conn)
-            except DBAPIError as exc:
-                if is_transient(exc) and attempt < RETRIES - 1:
-                    time.sleep(delay * (1 + secrets.randbelow(100) / 100))
-                    delay *= 2
-                    continue
-                if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                    raise StoreUnavailable(
-                        f"the draft database is unreachable ({first_line(exc)}); nothing was saved, try again"
-                    ) from None
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        return run_transaction(self.engine, work, write=write, what="the draft database")
 
     def _ensure_table(self) -> None:
         if self._ready:

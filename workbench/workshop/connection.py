@@ -173,6 +173,45 @@ class WriteQueue:
                     self._cond.notify()
 
 
+def run_transaction(
+    engine: Engine,
+    work: Callable[[Connection], T],
+    *,
+    write: bool,
+    what: str,
+    hold: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> T:
+    """Run `work` in one transaction on `engine`, retrying transient lock failures with jittered
+    exponential back-off (writers that collided do not collide again); an unreachable database
+    becomes StoreUnavailable naming `what`. `hold()` is entered inside the connection, before
+    the transaction begins (the workshop's fair writer gate and round locks)."""
+    delay = 0.02
+    for attempt in range(RETRIES):
+        try:
+            with engine.connect() as conn:
+                if write:
+                    conn.execution_options(ws_write=True)  # SQLite: BEGIN IMMEDIATE
+                with hold(), conn.begin():
+                    return work(conn)
+        except DBAPIError as exc:
+            if is_transient(exc) and attempt < RETRIES - 1:
+                time.sleep(delay * (1 + secrets.randbelow(100) / 100))
+                delay *= 2
+                continue
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                raise StoreUnavailable(
+                    f"{what} is unreachable ({first_line(exc)}); nothing was saved, try again in a moment"
+                ) from None
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextmanager
+def _both(first: AbstractContextManager[object], second: AbstractContextManager[object]) -> Iterator[None]:
+    with first, second:
+        yield
+
+
 class Database:
     """An engine and the transactions run on it; the schema is migrated before the first one.
 
@@ -233,31 +272,13 @@ class Database:
         guard: Callable[[], AbstractContextManager[object]] | None = None,
         urgent: bool = False,
     ) -> T:
-        delay = 0.02
-        for attempt in range(RETRIES):
-            try:
-                with (engine or self.engine).connect() as conn:
-                    if write:
-                        conn.execution_options(ws_write=True)
-                    with (
-                        guard() if guard is not None else nullcontext(),
-                        self._writers.hold(urgent) if write and self._writers is not None else nullcontext(),
-                        conn.begin(),
-                    ):
-                        return work(conn)
-            except DBAPIError as exc:
-                if is_transient(exc) and attempt < RETRIES - 1:
-                    # Jittered exponential back-off: writers that collided do not collide again.
-                    time.sleep(delay * (1 + secrets.randbelow(100) / 100))
-                    delay *= 2
-                    continue
-                if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                    raise StoreUnavailable(
-                        f"the workshop database is unreachable ({first_line(exc)}); "
-                        "nothing was saved, try again in a moment"
-                    ) from None
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        def hold() -> AbstractContextManager[object]:
+            gate = self._writers.hold(urgent) if write and self._writers is not None else nullcontext()
+            if guard is None:
+                return gate
+            return _both(guard(), gate)
+
+        return run_transaction(engine or self.engine, work, write=write, what="the workshop database", hold=hold)
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:
