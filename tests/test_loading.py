@@ -334,3 +334,27 @@ def test_cost_settings_of_sets_and_scenarios_are_checked_on_their_lines(tmp_path
         "s.yaml:4: fx.EUR: must be a positive number, got -1",
         "s.yaml:5: fx.euro: must be a 3-letter uppercase currency code such as CAD, EUR or USD, got 'euro'",
     ]
+
+
+def test_a_scan_parses_each_file_once(monkeypatch):
+    """`validate` reads each YAML file once, even the profiles it loads again by folder."""
+    from collections import Counter
+
+    from workbench import validation
+    from workbench.files import yamlfile
+
+    parsed: Counter[str] = Counter()
+    real = yamlfile.parse_yaml
+
+    def counting(text, name):
+        parsed[str(Path(name).resolve())] += 1
+        return real(text, name)
+
+    monkeypatch.setattr(yamlfile, "parse_yaml", counting)
+    root = Path(__file__).resolve().parent.parent
+    cat = validation.scan([root / "criteria", root / "providers", root / "scenarios"])
+    assert cat.problems == []
+    profiles = [p.path for folder in cat.providers.values() for p in folder]
+    assert len(profiles) > 20
+    assert all(parsed[str(p.resolve())] == 1 for p in profiles)
+    assert max(parsed.values()) == 1

@@ -21,7 +21,7 @@ from .files.composition import COMPONENTS_DIR
 from .files.criteria import criteria_set_from_doc, load_criteria_set
 from .files.providers import load_profiles, load_providers
 from .files.scenarios import scenario_from_doc
-from .files.yamlfile import is_file, read_yaml
+from .files.yamlfile import YamlDoc, is_file, read_yaml
 from .model import CriteriaSet, Criterion, Provider
 from .study import REPO_ROOT, resolve_providers_dir
 
@@ -102,8 +102,13 @@ def scan(paths: list[str | Path]) -> Catalogue:
             leaves_by_folder[resolve_providers_dir(cs, None).resolve()].update({leaf.id: leaf for leaf in cs.leaves()})
     scanned = {path.resolve() for path, _, kind in docs if kind == "provider"}
     folders = {_profiles_folder(path).resolve(): _profiles_folder(path) for path, _, kind in docs if kind == "provider"}
+    parsed = {path.resolve(): doc for path, doc, _ in docs}
+
+    def read(path: Path) -> YamlDoc:  # each file is parsed once per scan
+        return parsed.get(path.resolve()) or read_yaml(path)
+
     for folder, named in sorted(folders.items()):
-        providers, components, problems = load_profiles(named, leaves_by_folder.get(folder))
+        providers, components, problems = load_profiles(named, leaves_by_folder.get(folder), read=read)
         cat.problems.extend(p for p in problems if Path(p.file).resolve() in scanned)
         cat.providers[folder] = [p for p in providers if p.path and p.path.resolve() in scanned]
         cat.components[folder] = components

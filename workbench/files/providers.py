@@ -8,7 +8,7 @@ their own lines too.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -166,10 +166,11 @@ def load_provider(
     leaves: Mapping[str, Criterion] | None = None,
     ignore_unknown: bool = False,
     components: Mapping[str, Provider] | None = None,
+    read: Callable[[Path], YamlDoc] = read_yaml,
 ) -> Provider:
-    """Read and check one provider profile."""
+    """Read and check one provider profile (`read` lets a caller that already parsed it reuse it)."""
     path = Path(path)
-    return provider_from_doc(read_yaml(path), leaves, path, ignore_unknown, components)
+    return provider_from_doc(read(path), leaves, path, ignore_unknown, components)
 
 
 def provider_files(folder: Path | str) -> list[Path]:
@@ -188,28 +189,36 @@ def load_providers(
 
 
 def load_profiles(
-    folder: Path | str, leaves: Mapping[str, Criterion] | None = None, ignore_unknown: bool = False
+    folder: Path | str,
+    leaves: Mapping[str, Criterion] | None = None,
+    ignore_unknown: bool = False,
+    read: Callable[[Path], YamlDoc] = read_yaml,
 ) -> tuple[list[Provider], list[Provider], list[Problem]]:
-    """The folder's profiles and its components (`components/`), and every problem found."""
+    """The folder's profiles and its components (`components/`), and every problem found;
+    `read` parses one file (a scan passes the documents it has already parsed)."""
     folder = Path(folder)
     if not is_dir(folder):
         return [], [], [Problem(str(folder), 1, "", "providers folder not found")]
     parts_dir = folder / COMPONENTS_DIR
-    components, problems = _load_folder(parts_dir, leaves, ignore_unknown, {}) if is_dir(parts_dir) else ([], [])
+    components, problems = _load_folder(parts_dir, leaves, ignore_unknown, {}, read) if is_dir(parts_dir) else ([], [])
     by_id = {c.id: c for c in components}
-    providers, more = _load_folder(folder, leaves, ignore_unknown, by_id)
+    providers, more = _load_folder(folder, leaves, ignore_unknown, by_id, read)
     return providers, components, problems + more
 
 
 def _load_folder(
-    folder: Path, leaves: Mapping[str, Criterion] | None, ignore_unknown: bool, components: Mapping[str, Provider]
+    folder: Path,
+    leaves: Mapping[str, Criterion] | None,
+    ignore_unknown: bool,
+    components: Mapping[str, Provider],
+    read: Callable[[Path], YamlDoc],
 ) -> tuple[list[Provider], list[Problem]]:
     providers: list[Provider] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for path in provider_files(folder):
         try:
-            provider = load_provider(path, leaves, ignore_unknown, components)
+            provider = load_provider(path, leaves, ignore_unknown, components, read)
         except LoadError as exc:
             problems.extend(exc.problems)
             continue
