@@ -320,7 +320,7 @@ def test_version_1_database_upgrades(tmp_path):
         ):  # fmt: skip
             conn.execute(text(statement))
     store = WorkshopStore(url)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     code = store.workshop(ws.facilitator_token)["long_code"]  # stores the long code's hash
     assert store.join(code, name="Ann").workshop_id == ws.id
     with engine.connect() as conn:

@@ -7,6 +7,7 @@ the facilitator sees the aggregate, the dispersion and the consensus, round afte
     store.submit_ballot(me.token, {"legal": 60, "cost": 40})
     store.results(ws.facilitator_token)            # round, participants, ballots, aggregate, dispersion, winners, consensus
     store.close_round(ws.facilitator_token); store.open_round(ws.facilitator_token)
+    store.freeze_round(ws.facilitator_token)       # a closed round's aggregate, frozen (workbench.record)
 """
 
 from .access import (
@@ -21,15 +22,19 @@ from .access import (
 )
 from .aggregate import leaf_to_node_weights, normalise_ballot, reference_aggregate
 from .connection import DATABASE_ENV, StoreUnavailable, default_url
-from .store import Receipt, RoundClosed, Workshop, WorkshopStore
+from .frozen import FrozenRound, RoundNotFreezable
+from .participation import Receipt, RoundClosed
+from .store import Workshop, WorkshopStore
 
 __all__ = [
     "DATABASE_ENV",
+    "FrozenRound",
     "JoinLimits",
     "Participant",
     "PermissionDenied",
     "Receipt",
     "RoundClosed",
+    "RoundNotFreezable",
     "StoreUnavailable",
     "Workshop",
     "WorkshopStore",

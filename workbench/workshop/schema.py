@@ -8,6 +8,10 @@ long join code) are stored; rate-limit counters keep client addresses only as sa
 Version 2 added the rate-limit counters (`ws_limits`, one row per scope and key, updated by one
 atomic UPSERT), the hash of each workshop's long join code and a per-database salt
 (`ws_settings`); the version 1 log of failed joins is dropped.
+
+Version 3 added `ws_frozen`: a closed round's aggregate weights frozen by the facilitator
+(workbench.record), one row per workshop and round, holding the canonical JSON of the frozen part
+and its SHA-256 (workbench.workshop.frozen).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Arbitrary constant for pg_advisory_xact_lock: replicas starting together migrate one at a time.
 PG_MIGRATION_LOCK = 0x57_6B_73_68
 
@@ -142,6 +146,21 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+# Frozen rounds (v3): `frozen_json` is the canonical JSON of the frozen part (workbench.record.
+# canonical), so SHA-256 of its UTF-8 bytes is `sha256`, recomputable from the row alone.
+frozen = Table(
+    "ws_frozen",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", String(32), ForeignKey("ws_workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("aggregate", String(16), nullable=False),  # mean, geometric or median
+    Column("frozen_json", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("workshop_id", "round", name="uq_ws_frozen_round"),
+)
+
 V1_TABLES = ("ws_workshops", "ws_rounds", "ws_participants", "ws_ballots", "ws_ballot_weights", "ws_ballot_ranks")
 
 
@@ -162,8 +181,12 @@ def _v2(conn: Connection) -> None:
     conn.execute(text("DROP TABLE IF EXISTS ws_join_failures"))
 
 
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[frozen], checkfirst=True)
+
+
 # Version N is reached by running MIGRATIONS[N - 1]; append, never edit, when the schema changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def migrate(conn: Connection) -> int:
