@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from ui import state
+from ui.frozen_view import FROZEN_KEY, SOURCE_KEY, forget, show_frozen, source_text
 from ui.widgets import md_escape, show_problems
 from workbench import record as records
 from workbench.errors import Problem, WorkbenchError
@@ -30,7 +31,6 @@ from workbench.study import Study
 MEMO_KEY = "_wb_export_report"  # (state key, Report)
 FILES_KEY = "_wb_export_files"  # (state key, {format: bytes})
 RECORD_KEY = "_wb_export_record"  # (record key, {"json": bytes, "html": bytes})
-FROZEN_KEY = "wb_frozen_record"  # a frozen document ({"frozen", "frozen_sha256"}) to seal against, if any
 STEPS = ("costs", "robustness", "reversal", "evidence", "build", "render")
 
 
@@ -124,6 +124,29 @@ def _record(study: Study, lang: str) -> dict[str, bytes] | None:
     return {"json": text.encode("utf-8"), "html": page.encode("utf-8")}
 
 
+def _frozen_panel(study: Study, lang: str) -> None:
+    """Which freeze the record is sealed against (a workshop round's, or the current weights
+    frozen here), shown read-only; without one, a button freezes the current weights."""
+    document = st.session_state.get(FROZEN_KEY)
+    if not isinstance(document, dict):
+        st.caption(t("record.export.no_freeze", lang))
+        if st.button(t("record.export.current", lang), key="export_freeze", icon=":material/ac_unit:",
+                     help=t("record.export.current_help", lang)):  # fmt: skip
+            method, normalization = state.current_method()
+            st.session_state[FROZEN_KEY] = records.freeze(study, method, normalization, state.current_weights())
+            st.session_state[SOURCE_KEY] = "current"
+            st.rerun()
+        return
+    frozen = document.get("frozen") or {}
+    source = source_text(st.session_state.get(SOURCE_KEY), lang)
+    st.info(t("record.export.against", lang, sha=f"`{str(document.get('frozen_sha256'))[:16]}…`",
+              at=md_escape(frozen.get("frozen_at", "—")), source=source), icon=":material/ac_unit:")  # fmt: skip
+    with st.expander(t("record.export.frozen_title", lang)):
+        show_frozen(document, study.criteria_set, lang, key="export_frozen",
+                    file_stem=f"{_slug(study.criteria_set.id)}-frozen")  # fmt: skip
+    st.button(t("record.export.forget", lang), key="export_forget", on_click=forget, icon=":material/close:")
+
+
 lang = state.get_lang()
 st.title(t("report.export.title", lang))
 st.write(t("report.export.intro", lang))
@@ -174,6 +197,7 @@ for k, fmt in enumerate(FORMATS):
 
 st.subheader(t("report.export.record.title", lang))
 st.caption(t("report.export.record.intro", lang))
+_frozen_panel(study, lang)
 record_key = (key, repr(st.session_state.get(FROZEN_KEY)))
 memo = st.session_state.get(RECORD_KEY)
 files = memo[1] if memo and memo[0] == record_key else None

@@ -1,6 +1,7 @@
 """Workshop facilitator page: create a workshop, project its join code and QR code, watch ballots
-arrive (the dashboard refreshes by itself, in place), close and open rounds, export, and feed the
-aggregate into Compare and the reports. Every statistic comes from workbench.workshop.
+arrive (the dashboard refreshes by itself, in place), close and open rounds, export, feed the
+aggregate into Compare and the reports, and freeze a closed round's aggregate
+(ui.workshop_freeze). Every statistic comes from workbench.workshop.
 
 The facilitator token stays in the session and in a cookie (ui.workshop_store), never in the
 address: a reload, a closed tab or a restarted laptop come back to the same workshop. When
@@ -21,6 +22,7 @@ from ui import state
 from ui.language import get_lang
 from ui.study_files import catalogue
 from ui.widgets import md_escape, provider_colors, show_problems
+from ui.workshop_freeze import freeze_section
 from ui.workshop_store import FACILITATOR_COOKIE, client_key, delete_cookie, read_cookie, workshop_store, write_cookie
 from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
@@ -451,6 +453,8 @@ def main() -> None:
     rounds_section(token, info)
     st.divider()
     export_section(token, info)
+    st.divider()
+    freeze_section(store(), token, info, lang)
     st.button(t("workshop.leave", lang), on_click=_leave, key="wsf_leave", icon=":material/logout:")
 
 
