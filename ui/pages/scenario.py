@@ -1,4 +1,5 @@
-"""Scenario page: save the session as a scenario YAML (download) and load one (upload).
+"""Scenario page: save the session as a scenario YAML (download), load one (upload), and
+compare the state in force with another scenario of the same set (ui.scenario_compare).
 
 An upload that does not fit (bad YAML, unknown ids, wrong types) is refused with the file, line
 and field of each problem, and the session keeps its state.
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import state
+from ui.scenario_compare import compare_section
 from ui.widgets import page_chrome, show_problems
 from workbench.errors import LoadError
 from workbench.files.loading import parse_scenario
@@ -105,3 +107,5 @@ if upload is not None:
     elif _load(upload.name, raw):
         st.session_state["scn_loaded"] = stamp
         st.rerun()
+
+compare_section(lang)
