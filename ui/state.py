@@ -27,7 +27,7 @@ from workbench.i18n import t
 from workbench.model import CriteriaSet, Override, Provider, Scenario
 from workbench.study import Study, build_study
 
-WEIGHT_PREFIX = "w_"  # widget keys of the main weight controls (ui.widgets.weight_controls)
+WEIGHT_PREFIX = "w_"  # widget keys of the main weight controls (ui.weight_controls.weight_controls)
 
 # Canonical state, each with its empty value.
 _DEFAULTS: dict[str, Any] = {

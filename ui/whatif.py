@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.widgets import fmt_score, md_escape, number_refusal
+from ui.numbers_input import number_refusal
+from ui.widgets import fmt_score, md_escape
 from workbench.i18n import NumberError, parse_number, t
 from workbench.model import Criterion, Override
 from workbench.report.formatting import colon

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
+from ui.weight_controls import weight_sliders
 from ui.whatif import OVERRIDDEN, whatif_section
 from ui.widgets import (
     fmt_score,
@@ -18,7 +19,6 @@ from ui.widgets import (
     provider_colors,
     safe_url,
     show_problems,
-    weight_sliders,
 )
 from workbench.charts import study as charts
 from workbench.errors import WeightsError

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.language import LANG_KEY, get_lang
-from ui.widgets import md_escape, show_problems, weight_controls
+from ui.weight_controls import weight_controls
+from ui.widgets import md_escape, show_problems
 from ui.workshop_store import (
     PARTICIPANT_COOKIE_PREFIX,
     client_key,

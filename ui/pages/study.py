@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.widgets import md_escape, node_depths, page_chrome, show_problems
+from ui.weight_controls import node_depths
+from ui.widgets import md_escape, page_chrome, show_problems
 from workbench.i18n import fmt_input, t
 
 lang = state.get_lang()

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.widgets import fmt_score, md_escape, options_chosen, page_chrome, weight_controls
+from ui.weight_controls import weight_controls
+from ui.widgets import fmt_score, md_escape, options_chosen, page_chrome
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.model import CriteriaSet, Criterion
 from workbench.report.formatting import colon
