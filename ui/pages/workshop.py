@@ -1,7 +1,7 @@
 """Workshop facilitator page: create a workshop, project its join code and QR code, watch ballots
-arrive (the dashboard refreshes by itself, in place), close and open rounds, export, feed the
-aggregate into Compare and the reports, and freeze a closed round's aggregate
-(ui.workshop_freeze). Every statistic comes from workbench.workshop.
+arrive (the dashboard refreshes by itself, in place), close and open rounds, export and feed the
+aggregate into Compare and the reports (ui.workshop_export), and freeze a closed round's
+aggregate (ui.workshop_freeze). Every statistic comes from workbench.workshop.
 
 The facilitator token stays in the session and in a cookie (ui.workshop_store), never in the
 address: a reload, a closed tab or a restarted laptop come back to the same workshop. When
@@ -22,23 +22,20 @@ from ui import state
 from ui.language import get_lang
 from ui.study_files import catalogue
 from ui.widgets import md_escape, provider_colors, show_problems
+from ui.workshop_export import CONFIRM_KEY, KINDS, export_section
 from ui.workshop_freeze import freeze_section
 from ui.workshop_store import FACILITATOR_COOKIE, client_key, delete_cookie, read_cookie, workshop_store, write_cookie
 from workbench.charts import workshop as ws_charts
 from workbench.errors import WorkbenchError
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.methods import method_label
-from workbench.workshop import PermissionDenied, StoreUnavailable, WorkshopStore, format_code, leaf_to_node_weights
-from workbench.workshop import export as ws_export
+from workbench.workshop import PermissionDenied, StoreUnavailable, WorkshopStore, format_code
 from workbench.workshop.access import facilitator_key
-from workbench.workshop.studies import resolve_stored
 
 REFRESH_SECONDS = 2
 PUBLIC_URL_ENV = "WORKBENCH_PUBLIC_URL"  # set behind a proxy: the address participants reach
 TOKEN_KEY, ID_KEY = "wsf_token", "wsf_id"
 LEFT_KEY = "wsf_left"  # the token this session left: its cookie (read at connection) is stale
-CONFIRM_KEY = "wsf_confirm_use"
-KINDS = ("mean", "geometric", "median")
 # The projected screen refreshes in place: Streamlit's "Running… Stop" badge and the fading of
 # the live part while it re-reads the database are switched off here (static text, no user input).
 QUIET_CSS = """<style>
@@ -342,83 +339,6 @@ def rounds_section(token: str, info: dict) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def _export_bytes(token: str, fmt: str, lang: str):
-    """Deferred download data: read the database when the button is clicked, so a file is never
-    older than the click (the section itself is outside the live fragment)."""
-
-    def produce() -> bytes:
-        try:
-            results = store().results(token)
-            cs = store().study(results["workshop"]["criteria_path"]).criteria_set
-            if fmt == "aggregate":
-                return ws_export.aggregate_csv(results, cs, lang).encode("utf-8")
-            if fmt == "ballots":
-                return ws_export.ballots_csv(store().ballots(token), cs, lang).encode("utf-8")
-            return ws_export.results_json(results, store().compare_rounds(token)).encode("utf-8")
-        except (StoreUnavailable, PermissionDenied) as exc:  # the page cannot show an error from here
-            return t("workshop.unreachable", lang, reason=str(exc)).encode("utf-8")
-
-    return produce
-
-
-def export_section(token: str, info: dict) -> None:
-    st.subheader(t("workshop.export.header", lang))
-    stem = f"workshop-{info['id']}-round{info['round']}"
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(t("workshop.export.csv", lang), _export_bytes(token, "aggregate", lang),
-                       file_name=f"{stem}-aggregate.csv", mime="text/csv", key="wsf_dl_csv", on_click="ignore")  # fmt: skip
-    c2.download_button(t("workshop.export.ballots", lang), _export_bytes(token, "ballots", lang),
-                       file_name=f"{stem}-ballots.csv", mime="text/csv", key="wsf_dl_ballots", on_click="ignore")  # fmt: skip
-    c3.download_button(t("workshop.export.json", lang), _export_bytes(token, "json", lang),
-                       file_name=f"{stem}.json", mime="application/json", key="wsf_dl_json", on_click="ignore")  # fmt: skip
-    col_kind, col_use = st.columns([2, 3], vertical_alignment="bottom")
-    kind = col_kind.selectbox(t("workshop.use.kind", lang), KINDS, format_func=lambda k: t(f"workshop.agg.{k}", lang),
-                              key="wsf_use_kind")  # fmt: skip
-    clicked = col_use.button(t("workshop.use.button", lang), key="wsf_use", type="primary", icon=":material/input:")
-    try:
-        results = store().results(token)
-    except StoreUnavailable as exc:
-        st.error(t("workshop.unreachable", lang, reason=str(exc)))
-        return
-    support = ws_export.aggregate_support(results)
-    st.caption(t("workshop.use.support", lang, ballots=support["ballots"], participants=support["participants"]))
-    cs = store().study(info["criteria_path"]).criteria_set
-    if clicked:
-        if not results["ballots"]:
-            st.warning(t("workshop.no_ballots", lang))
-        elif support["enough"]:
-            use_in_compare(results, cs, kind)
-        else:  # few ballots: say so and ask
-            st.session_state[CONFIRM_KEY] = kind
-    pending = st.session_state.get(CONFIRM_KEY)
-    if pending and results["ballots"]:
-        st.warning(t("workshop.use.few", lang, ballots=support["ballots"], participants=support["participants"],
-                     minimum=support["minimum"], kind=t(f"workshop.agg.{pending}", lang)))  # fmt: skip
-        yes, no = st.columns(2)
-        if yes.button(t("workshop.use.confirm", lang), key="wsf_use_confirm", icon=":material/check:"):
-            st.session_state.pop(CONFIRM_KEY, None)
-            use_in_compare(results, cs, pending)
-        if no.button(t("workshop.use.cancel", lang), key="wsf_use_cancel"):
-            st.session_state.pop(CONFIRM_KEY, None)
-            st.rerun()
-    if st.session_state.get("wb_workshop"):
-        st.page_link("ui/pages/compare.py", label=t("workshop.use.goto", lang), icon=":material/leaderboard:")
-
-
-def use_in_compare(results: dict, cs, kind: str) -> None:
-    """Make the aggregate the weights in force (switching to the workshop's criteria set) and
-    leave a summary for the Reports page in st.session_state['wb_workshop']."""
-    path = resolve_stored(results["workshop"]["criteria_path"]).resolve()
-    if Path(state.current_criteria_path()).resolve() != path:
-        state.reset_for_set(path)
-    state.set_weights(leaf_to_node_weights(cs, results["aggregate"][kind]))
-    st.session_state["wb_workshop"] = ws_export.report_summary(results, cs, kind, lang)
-    state.flash("success", t("workshop.use.done", lang, title=md_escape(results["workshop"]["title"]),
-                             round=results["round"], kind=t(f"workshop.agg.{kind}", lang),
-                             ballots=results["ballots"], participants=results["participants"]))  # fmt: skip
-    st.rerun()
-
-
 def main() -> None:
     st.title(t("workshop.title", lang))
     _adopt_query_params()
@@ -452,7 +372,7 @@ def main() -> None:
     dashboard(token)
     rounds_section(token, info)
     st.divider()
-    export_section(token, info)
+    export_section(store(), token, info, lang)
     st.divider()
     freeze_section(store(), token, info, lang)
     st.button(t("workshop.leave", lang), on_click=_leave, key="wsf_leave", icon=":material/logout:")
