@@ -97,6 +97,8 @@ def main() -> None:
         if criteria_set is not None:
             st.sidebar.caption(md_escape(criteria_set.name.get(lang)))
     page_language(lang)
+    if not participant:
+        scenario_link.replace_query_history()
     flash_messages()
     page.run()
     if not participant:

@@ -92,3 +92,37 @@ def test_shipped_study_screenshots(browser, streamlit_server, artifacts_dir):
         page.screenshot(path=str(artifacts_dir / "app-health-compare.png"))
     finally:
         context.close()
+
+
+def test_one_back_press_leaves_compare_after_a_weight_change(browser, streamlit_server, mini_criteria):
+    """Moving a weight rewrites the address; it replaces the page's history entry, so Back returns
+    to the previous page at once (it used to take one press per rewrite)."""
+    from playwright.sync_api import expect
+
+    url = streamlit_server(env={"WORKBENCH_CRITERIA_DIR": str(mini_criteria)})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-CA")
+    page = context.new_page()
+    try:
+        page.goto(url + "/study?lang=en")
+        expect(page.locator("h1").first).to_have_text("Study", timeout=TIMEOUT)
+        page.wait_for_function("location.href.includes('lang=en')", timeout=TIMEOUT)
+        page.get_by_role("link", name="Compare").click()
+        expect(first_in_ranking(page)).to_have_text("Alpha", timeout=TIMEOUT)
+        before = page.evaluate("history.length")
+        slider = ".st-key-cmp_top_cost input[type='range']"
+        for _ in range(2):  # two rewrites of the address
+            shown = page.locator(slider).input_value()
+            page.locator(slider).focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "([css, v]) => document.querySelector(css).value != v && location.href.includes('w=')",
+                arg=[slider, shown],
+                timeout=TIMEOUT,
+            )
+            page.wait_for_timeout(1000)
+        assert page.evaluate("history.length") == before  # rewrites added no entry
+        page.go_back()
+        expect(page.locator("h1").first).to_have_text("Study", timeout=TIMEOUT)
+        assert "/study" in page.evaluate("location.pathname")
+    finally:
+        context.close()

@@ -1,6 +1,11 @@
 """A shared link reopens the same view: the scenario travels in the query string, read on a
 session's first run and written back at the end of every run (workbench.files.scenario_io
-defines the parameters)."""
+defines the parameters).
+
+Streamlit's browser side adds a history entry (`history.pushState`) each time the query string
+changes, so every moved weight was one more press of Back to leave a page. `replace_query_history`
+makes a rewrite of the same page's address replace the current entry instead; a change of page
+still adds one, so Back returns to the previous page in one press."""
 
 from __future__ import annotations
 
@@ -40,6 +45,31 @@ def open_link() -> None:
         state.flash("warning", t("app.url.refused", lang) + "\n\n" + problems)
         scenario = exc.scenario  # the parts that fit
     state.apply_scenario(scenario, cs)
+
+
+# Static script (no user text), installed once a browser tab: a history entry pushed for the same
+# path (only the query string differs) replaces the current one. Streamlit looks up
+# history.pushState at each call, so wrapping it is enough; page switches change the path and
+# keep their entry.
+HISTORY_SCRIPT = """<script>
+if (!window.wbReplaceQueryHistory) {
+  window.wbReplaceQueryHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  window.history.pushState = function (data, unused, url) {
+    let samePage = false;
+    try { samePage = new URL(url, window.location.href).pathname === window.location.pathname; } catch (e) {}
+    return samePage ? window.history.replaceState(data, unused, url) : push(data, unused, url);
+  };
+}
+</script>"""
+
+
+def replace_query_history() -> None:
+    """Install HISTORY_SCRIPT in the page (a hidden element; call it on every run, before the page
+    body, so it is in place before the run's address rewrite reaches the browser)."""
+    with st.container(key="wb_history"):
+        st.html("<style>.st-key-wb_history { display: none; }</style>")
+        st.html(HISTORY_SCRIPT, unsafe_allow_javascript=True)
 
 
 def sync_query_params() -> None:
