@@ -117,7 +117,7 @@ def test_all_zero_weights_say_so_and_keep_the_sliders(mini_dir):
     assert [e.value for e in at.error] == [
         "Every weight is zero: no ranking is possible. Give at least one criteria group a weight."
     ]
-    assert [s.value for s in at.slider] == [0, 0]
+    assert [s.value for s in sliders(at)] == [0, 0]
     at.slider(key="cmp_top_cost").set_value(30).run()
     assert not at.error
     assert at.session_state["wb_weights"]["cost"] == 30 and at.session_state["wb_weights"]["legal"] == 70
@@ -127,10 +127,16 @@ def test_all_zero_weights_say_so_and_keep_the_sliders(mini_dir):
 # --- one screen for weights -----------------------------------------------------------------------
 
 
+def sliders(at, prefix: str = "cmp_top_") -> list:
+    """The group sliders of one copy: `cmp_top_` beside the ranking (wide screens), `cmp_phone_` in
+    the expander above the cards (phones; the page's CSS shows one copy or the other)."""
+    return [s for s in at.slider if s.key.startswith(prefix)]
+
+
 def test_group_sliders_beside_the_ranking_rerank_it(mini_dir):
     at = app("en")
     at.run()
-    assert [(s.label, s.value) for s in at.slider] == [("Legal", 67), ("Cost", 33)]  # 2 : 1
+    assert [(s.label, s.value) for s in sliders(at)] == [("Legal", 67), ("Cost", 33)]  # 2 : 1
     assert [r["name"] for r in ranking(at)] == ["Alpha", "Gamma", "Beta"]
     at.slider(key="cmp_top_cost").set_value(80).run()
     assert not at.exception
@@ -141,9 +147,21 @@ def test_group_sliders_beside_the_ranking_rerank_it(mini_dir):
     rows = ranking(at)
     assert [r["name"] for r in rows] == [r.name for r in ev.results] == ["Gamma", "Alpha", "Beta"]
     assert [float(r["score"]) for r in rows] == pytest.approx([r.score for r in ev.results], abs=6e-4)
-    assert [s.value for s in at.slider] == [20, 80]
+    assert [s.value for s in sliders(at)] == [20, 80]
     page(at, "weights")  # the detailed page shows the same weights
     assert at.text_input(key="w_cost").value == "80" and at.text_input(key="w_legal").value == "20"
+
+
+def test_phone_copy_of_the_group_sliders_in_an_expander_moves_the_ranking_too(mini_dir):
+    at = app("fr")
+    at.run()
+    assert "Ajuster les pondérations" in [e.label for e in at.expander]
+    assert [(s.label, s.value) for s in sliders(at, "cmp_phone_")] == [("Juridique", 67), ("Coût", 33)]
+    at.slider(key="cmp_phone_cost").set_value(80).run()
+    assert not at.exception
+    assert (at.session_state["wb_weights"]["legal"], at.session_state["wb_weights"]["cost"]) == (20.0, 80.0)
+    assert [s.value for s in sliders(at)] == [s.value for s in sliders(at, "cmp_phone_")] == [20, 80]
+    assert [r["name"] for r in ranking(at)][0] == "Gamma"
 
 
 def test_ranking_cards_carry_rank_name_score_share_and_eligibility(mini_dir):

@@ -91,8 +91,14 @@ def test_french_phone_decimal_weight_survives_a_reload(browser, streamlit_server
         expect(cards(page).first).to_contain_text("1. Alpha", timeout=TIMEOUT)
         expect(cards(page).first).to_contain_text(f"Score{NBSP}: 0,700")
         expect(page.locator(".st-key-ranking table")).to_be_hidden()
-        expect(page.locator(".st-key-cmp_top_sliders")).to_be_visible()  # group weights above the ranking
-        assert page.locator(".st-key-cmp_top_sliders").bounding_box()["y"] < cards(page).first.bounding_box()["y"]
+        # The ranking comes first: the group weights are folded into an expander above the cards (the
+        # desktop column beside the ranking is hidden), so the first card is on the first screen.
+        expect(page.locator(".st-key-cmp_top_sliders")).to_be_hidden()
+        fold = page.locator(".st-key-cmp_phone_weights")
+        expect(fold).to_be_visible()
+        expect(page.locator(".st-key-cmp_phone_sliders")).to_be_hidden()
+        assert fold.bounding_box()["y"] < cards(page).first.bounding_box()["y"]
+        assert cards(page).first.bounding_box()["y"] < PHONE["height"]
         page.wait_for_timeout(1500)
         assert page_width(page) <= PHONE["width"]
         for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
@@ -100,6 +106,8 @@ def test_french_phone_decimal_weight_survives_a_reload(browser, streamlit_server
             assert box is None or box["width"] <= PHONE["width"]  # charts fit (hidden tabs have no box)
         full_screenshot(page, artifacts_dir / "phone-fr-compare.png")
 
+        page.locator(".st-key-cmp_phone_weights summary").click()  # « Ajuster les pondérations »
+        expect(page.locator(".st-key-cmp_phone_weights summary")).to_contain_text("Ajuster les pondérations")
         page.get_by_role("link", name="Tous les poids, critère par critère").click()
         expect(page.locator("h1").first).to_have_text("Pondération", timeout=TIMEOUT)
         cost = page.locator(".st-key-w_cost input")
@@ -134,8 +142,11 @@ def test_french_phone_decimal_weight_survives_a_reload(browser, streamlit_server
         open_sidebar_page(page, "Comparaison")
         expect(page.locator("h1").first).to_have_text("Comparaison", timeout=TIMEOUT)
         expect(cards(page).first).to_contain_text("1. Gamma", timeout=TIMEOUT)
-        # The group sliders show the same weights: cost 86 %.
-        expect(page.locator(".st-key-cmp_top_cost")).to_contain_text(f"86{NBSP}%")
+        # The group sliders show the same weights: cost 86 %; moving one moves the ranking.
+        page.locator(".st-key-cmp_phone_weights summary").click()
+        expect(page.locator(".st-key-cmp_phone_cost")).to_contain_text(f"86{NBSP}%", timeout=TIMEOUT)
+        expect(page.locator(".st-key-cmp_phone_sliders")).to_be_visible()
+        assert page_width(page) <= PHONE["width"]
         full_screenshot(page, artifacts_dir / "phone-fr-compare-after-reload.png")
     finally:
         context.close()
@@ -155,6 +166,7 @@ def test_english_phone_cards_and_decimal_point(browser, streamlit_server, mini_c
         page.wait_for_timeout(1500)
         assert page_width(page) <= PHONE["width"]
         full_screenshot(page, artifacts_dir / "phone-en-compare.png")
+        page.get_by_text("Adjust weights").click()
         page.get_by_role("link", name="Every weight, criterion by criterion").click()
         cost = page.locator(".st-key-w_cost input")
         expect(cost).to_have_value("1", timeout=TIMEOUT)

@@ -36,15 +36,18 @@ LOW = "⚠"
 MISSING = "∅"
 
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
-# screens (phones) the ranking shows as one card an option instead of a table.
+# screens (phones) the ranking shows as one card an option instead of a table, and the group
+# weights move from the column beside it into a collapsed expander above the cards, so the ranking
+# is on the first screen (a hidden copy is out of the focus order and of what screen readers read).
 PAGE_CSS = """<style>
 .st-key-ranking table {font-size: 1.15rem; width: 100%; table-layout: fixed;}
 .st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: anywhere; hyphens: auto;}
-.st-key-ranking_cards {display: none;}
+.st-key-ranking_cards, .st-key-cmp_phone_weights {display: none;}
 @media (max-width: 640px) {
   .st-key-ranking {display: none;}
-  .st-key-ranking_cards {display: flex;}
+  .st-key-ranking_cards, .st-key-cmp_phone_weights {display: flex;}
   .st-key-ranking table {font-size: 1rem;}
+  [data-testid="stColumn"]:has(.st-key-cmp_wide_weights) {display: none;}
 }
 </style>"""
 
@@ -198,17 +201,25 @@ def _evaluation():
 
 
 # --- top weights beside the ranking ------------------------------------------------------------
-col_weights, col_ranking = st.columns([1, 2.8], gap="medium")
-with col_weights:
-    st.subheader(t("app.compare.top_weights", lang))
+def _group_weights(key_prefix: str) -> None:
+    """One slider a top criteria group and the way to every weight (the Weights page)."""
     st.caption(t("app.compare.top_weights_help", lang))
     weight_sliders(
-        cs, lang=lang, key_prefix="cmp_top_", get_weights=state.current_weights, set_weights=state.set_weights
+        cs, lang=lang, key_prefix=key_prefix, get_weights=state.current_weights, set_weights=state.set_weights
     )
     st.page_link("ui/pages/weights.py", label=t("app.compare.all_weights", lang), icon=":material/tune:")
 
+
+col_weights, col_ranking = st.columns([1, 2.8], gap="medium")
+with col_weights, st.container(key="cmp_wide_weights"):
+    st.subheader(t("app.compare.top_weights", lang))
+    _group_weights("cmp_top_")
+
 with col_ranking:
     st.subheader(t("app.compare.ranking", lang))
+    # Phones only (PAGE_CSS): the same sliders, folded away above the ranking cards.
+    with st.container(key="cmp_phone_weights"), st.expander(t("app.compare.adjust_weights", lang)):
+        _group_weights("cmp_phone_")
     ev = _evaluation()
 
 
