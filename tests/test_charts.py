@@ -138,3 +138,42 @@ def test_cost_categories_are_named_for_people():
     assert cost_item_label("build_and_integration", "fr") == "Construction et intégration"
     assert cost_item_label("hosting", "en") == "Hosting"
     assert cost_item_label("data_egress_fees", "fr") == "Data egress fees"  # not in the catalogue: the key, spaced
+
+
+def test_compact_heatmap_numbers_the_options_and_puts_each_criterion_on_a_row(study):
+    ev = evaluate(study, lang="en")
+    d = spec(charts.heatmap_chart(ev, study, "en", compact=True))
+    cells = d["layer"][0]
+    assert cells["encoding"]["x"]["field"] == "key" and cells["encoding"]["y"]["field"] == "criterion"
+    # Columns numbered in ranking order, the key under the title.
+    assert d["title"]["subtitle"] == [f"{i}. {r.name}" for i, r in enumerate(ev.results, start=1)]
+    assert {x["provider"]: x["key"] for x in rows(d)} == {r.name: str(r.rank) for r in ev.results}
+    cell = next(x for x in rows(d) if x["provider"] == "Alpha" and x["criterion"] == "Cost")
+    assert cell["value"] == pytest.approx(0.4) and cell["raw"] == 60  # the same cells as the wide layout
+
+
+@pytest.mark.parametrize("criteria", ["collaboration-suite", "health-data-sovereignty"])
+def test_compact_heatmap_fits_a_phone_with_every_name_whole(criteria):
+    """Drawn 358 px wide (a 390-px phone less the page's margins): nothing wider, and every
+    criterion's and option's name is drawn whole (on wrapped lines), none cut with '…'."""
+    vl_convert = pytest.importorskip("vl_convert")
+    import html
+    import re
+
+    shipped = load_study(Path(__file__).resolve().parent.parent / "criteria" / f"{criteria}.yaml")
+    ev = evaluate(shipped, lang="fr")
+    d = spec(charts.heatmap_chart(ev, shipped, "fr", compact=True))
+    d["width"] = 358
+    svg = vl_convert.vegalite_to_svg(d)
+    assert float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1)) <= 390
+    drawn = " ".join(html.unescape(s) for s in re.findall(r"<tspan[^>]*>([^<]*)</tspan>|<text[^>]*>([^<]*)</text>", svg)
+                     for s in s if s)  # fmt: skip
+    assert "…" not in drawn
+
+    def bare(text: str) -> str:  # a line may break after a hyphen: compare without spaces
+        return "".join(text.split())
+
+    for leaf in shipped.leaves:
+        assert bare(leaf.name.get("fr")) in bare(drawn)
+    for i, r in enumerate(ev.results, start=1):
+        assert bare(f"{i}. {r.name}") in bare(drawn)

@@ -206,3 +206,29 @@ def test_shipped_study_on_a_phone(browser, streamlit_server, artifacts_dir, lang
         assert shown == ('"Choisir un fichier"' if lang == "fr" else '"Choose a file"')
     finally:
         context.close()
+
+
+def test_heatmap_on_a_phone_has_a_row_a_criterion(browser, streamlit_server, artifacts_dir):
+    """The score heatmap at 390 px: its phone layout (a criterion a row, named above its cells, the
+    options numbered), no wider than the screen, and the wide one hidden."""
+    from playwright.sync_api import expect
+
+    url = streamlit_server()
+    context = phone(browser, "fr")
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/?lang=fr")
+        expect(page.locator("h1").first).to_have_text("Comparaison", timeout=TIMEOUT)
+        page.get_by_role("tab", name="Carte de chaleur").click()
+        chart = page.locator(".st-key-heatmap_phone [data-testid='stVegaLiteChart']")
+        expect(chart).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator(".st-key-heatmap_wide")).to_be_hidden()
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(2000)  # the chart draws
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["height"] > 17 * 50  # 17 criteria, a row each (name over the cells)
+        assert page_width(page) <= PHONE["width"]
+        full_screenshot(page, artifacts_dir / "phone-fr-heatmap.png")
+    finally:
+        context.close()

@@ -38,14 +38,15 @@ MISSING = "∅"
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table, and the group
 # weights move from the column beside it into a collapsed expander above the cards, so the ranking
-# is on the first screen (a hidden copy is out of the focus order and of what screen readers read).
+# is on the first screen, and the heatmap takes its phone layout (a criterion a row); a hidden copy
+# is out of the focus order and of what screen readers read.
 PAGE_CSS = """<style>
 .st-key-ranking table {font-size: 1.15rem; width: 100%; table-layout: fixed;}
 .st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: anywhere; hyphens: auto;}
-.st-key-ranking_cards, .st-key-cmp_phone_weights {display: none;}
+.st-key-ranking_cards, .st-key-cmp_phone_weights, .st-key-heatmap_phone {display: none;}
 @media (max-width: 640px) {
-  .st-key-ranking {display: none;}
-  .st-key-ranking_cards, .st-key-cmp_phone_weights {display: flex;}
+  .st-key-ranking, .st-key-heatmap_wide {display: none;}
+  .st-key-ranking_cards, .st-key-cmp_phone_weights, .st-key-heatmap_phone {display: flex;}
   .st-key-ranking table {font-size: 1rem;}
   [data-testid="stColumn"]:has(.st-key-cmp_wide_weights) {display: none;}
 }
@@ -409,7 +410,11 @@ if ev is not None:
     with tab_contrib:
         st.altair_chart(charts.contributions_chart(ev, study, lang, colors), width="stretch")
     with tab_heat:
-        st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
+        # Both layouts; PAGE_CSS shows the compact one on phones.
+        with st.container(key="heatmap_wide"):
+            st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
+        with st.container(key="heatmap_phone"):
+            st.altair_chart(charts.heatmap_chart(ev, study, lang, compact=True), width="stretch")
     with tab_profile:
         pid = st.selectbox(
             t("col.provider", lang),

@@ -31,13 +31,12 @@ from .common import (
     provider_names,
     wrap_title,
 )
+from .heatmap import display_matrix
+from .heatmap import heatmap_chart as heatmap_chart  # the pages and reports import it from here
 
 GROUP_SCHEME = "tableau20"  # criteria groups, not providers: up to 20 distinct hues
-HEATMAP_SCHEME = "viridis"  # perceptually uniform and colour-blind safe
-OVERRIDE_MARK = "✎"
 # px per provider or criterion row (a Vega-Lite step, so a stretched chart keeps every label).
 ROW_HEIGHT = 26
-HEATMAP_LABEL_LIMIT = 150  # px: the cells keep room on a phone; the full name is in the tooltip
 PROVIDER_LEGEND = bottom_legend()
 
 # Altair refuses more than 5,000 rows by default; a 100 × 60 heatmap has 6,000 and is still small.
@@ -133,78 +132,13 @@ def contributions_chart(
     return finish(chart, lang)
 
 
-def _display_matrix(evaluation: Any, study: Any) -> np.ndarray:
-    """The normalised matrix the evaluation used; PROMETHEE/VIKOR without one fall back to the
-    declared scale, so the heatmap always reads 0 (worst) to 1 (best)."""
-    from ..evaluate import normalized_matrix
-
-    if evaluation.normalization is None or evaluation.normalization in ("vector", "sum", "max"):
-        return normalized_matrix(study, "scale")
-    return np.asarray(evaluation.normalized)
-
-
-def heatmap_chart(evaluation: Any, study: Any, lang: str = "fr") -> alt.TopLevelMixin:
-    """Providers × leaves, coloured by normalised score (0 worst, 1 best on the declared scale)."""
-    names = provider_names(study, lang)
-    r = _display_matrix(evaluation, study)
-    order = [names[res.id] for res in evaluation.results]
-    leaf_names = [leaf.name.get(lang) for leaf in study.leaves]
-    n, m = r.shape
-    # Built column-wise (a 100 × 60 study is 6 000 cells); tooltips format numbers in Vega with
-    # the chart's locale rather than carrying pre-formatted strings.
-    frame = pd.DataFrame(
-        {
-            "provider": np.repeat([names[pid] for pid in study.provider_ids], m),
-            "criterion": np.tile(leaf_names, n),
-            "value": r.reshape(-1).astype(float),
-            "raw": np.asarray(study.matrix, dtype=float).reshape(-1),
-            "mark": np.where(np.asarray(study.overridden).reshape(-1), OVERRIDE_MARK, ""),
-        }
-    )
-    cells = (
-        alt.Chart(frame)
-        .mark_rect()
-        .encode(
-            x=alt.X(
-                "criterion:N",
-                sort=leaf_names,
-                title=t("col.criterion", lang),
-                axis=alt.Axis(labelLimit=HEATMAP_LABEL_LIMIT, labelAngle=-60),
-            ),  # fmt: skip
-            y=alt.Y("provider:N", sort=order, title=None, axis=alt.Axis(labelLimit=HEATMAP_LABEL_LIMIT)),
-            color=alt.Color(
-                "value:Q",
-                scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
-                title=t("chart.heatmap.legend", lang),
-            ),
-            tooltip=[
-                alt.Tooltip("provider:N", title=t("col.provider", lang)),
-                alt.Tooltip("criterion:N", title=t("col.criterion", lang)),
-                alt.Tooltip("raw:Q", title=t("chart.raw_value", lang), format=",.2~f"),
-                alt.Tooltip("value:Q", title=t("chart.heatmap.legend", lang), format=".2f"),
-            ],
-        )
-    )
-    # What-if scores carry the same mark as in the tables.
-    marks = (
-        alt.Chart(frame)
-        .transform_filter(alt.datum.mark != "")
-        .mark_text(fontSize=14, fontWeight="bold", color="#ffffff", stroke="#000000", strokeWidth=0.6)
-        .encode(x=alt.X("criterion:N", sort=leaf_names), y=alt.Y("provider:N", sort=order), text="mark:N")
-    )
-    chart = alt.layer(cells, marks, title=wrap_title(t("chart.heatmap.title", lang))).properties(
-        width=max(CHART_WIDTH, 26 * len(leaf_names)), height=alt.Step(ROW_HEIGHT)
-    )
-    return finish(chart, lang)
-
-
 def profile_chart(
     evaluation: Any, study: Any, provider_id: str, lang: str = "fr", colors: Mapping[str, str] | None = None
 ) -> alt.TopLevelMixin:
     """One provider's normalised score on every leaf (bars, in its colour) against the mean of
     the other providers (grey ticks)."""
     names = provider_names(study, lang)
-    r = _display_matrix(evaluation, study)
+    r = display_matrix(evaluation, study)
     i = study.provider_ids.index(provider_id)
     others = np.delete(r, i, axis=0)
     color = (colors or provider_colors(study.provider_ids)).get(provider_id, PALETTE[0])
