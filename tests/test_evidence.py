@@ -112,6 +112,37 @@ def test_each_warning_code_at_its_line(study_dir, capsys):
     assert main(["validate", str(study_dir), "--strict"]) == 1
 
 
+def test_a_declared_assumption_keeps_old_and_undated_pointers_without_date_warnings(study_dir, capsys):
+    """`assumption` with `low` confidence claims no fact: its sources are pointers, not evidence, so
+    they are not warned as undated or stale; a blocked domain or a missing kind still is, and the same
+    sources under `medium` confidence are warned again."""
+
+    def profile(confidence: str) -> str:
+        return (
+            "id: guess\nname: Guess\nscores:\n  price:\n    value: 5\n    status: assumption\n"
+            f"    confidence: {confidence}\n    rationale: {{en: Not documented., fr: Non documenté.}}\n"
+            "    sources:\n"
+            '      - {title: Old prices, url: "https://weak.example/a", published: 2020-06, kind: vendor}\n'
+            '      - {title: FAQ, url: "https://weak.example/faq", published: unknown, kind: vendor}\n'
+            '      - {title: Aggregator, url: "https://fridayol.com/x", published: unknown, kind: press}\n'
+        )
+
+    path = study_dir / "providers" / "guess.yaml"
+    path.write_text(profile("low"), encoding="utf-8")
+    _, data = validate_json(capsys, str(study_dir))
+    found = {(p["code"], p["field"]) for p in data["problems"] if p["file"].endswith("guess.yaml")}
+    assert found == {("blocked-domain", "scores.price.sources[2].url")}
+    path.write_text(profile("medium"), encoding="utf-8")
+    _, data = validate_json(capsys, str(study_dir))
+    found = {(p["code"], p["field"]) for p in data["problems"] if p["file"].endswith("guess.yaml")}
+    assert found == {
+        ("blocked-domain", "scores.price.sources[2].url"),
+        ("source-stale", "scores.price"),
+        ("source-undated", "scores.price.sources[1].published"),
+        ("source-undated", "scores.price.sources[2].published"),
+    }
+
+
 def test_status_missing_padding_and_the_old_date_field(study_dir, capsys):
     scores = "\n".join(
         f"  {leaf}: {{value: 5, confidence: low, sources: [{{title: Same page, url: 'https://same.example/p', "

@@ -3,6 +3,10 @@
 | code | when |
 | source-undated | `published` is missing or `unknown` |
 | source-stale | the score's newest source is older than its criterion's `freshness_months` |
+
+A score that declares itself an `assumption` with `low` confidence claims no fact: its sources are
+pointers for whoever checks it next, so they are not warned as undated or stale (they are still
+checked for kind and blocked domains).
 | source-kind-missing | a source has no `kind` and the source policy knows no default for its domain |
 | source-padding | one URL backs more than `padding_limit` scores of one profile |
 | blocked-domain | the URL's domain is blocked by the source policy |
@@ -91,11 +95,12 @@ def _profile_warnings(
         if leaf_id not in months or leaf_id in tco_leaves or score.value is None:
             continue
         field = f"scores.{leaf_id}"
+        claims = not is_declared_assumption(score)
         for i, source in enumerate(score.sources):
-            _source_warnings(source, f"{field}.sources[{i}]", policy, warn)
+            _source_warnings(source, f"{field}.sources[{i}]", policy, warn, dated=claims)
             if source.url:
                 uses[source.url].append((leaf_id, source))
-        _score_warnings(score, field, months[leaf_id], policy, today, warn)
+        _score_warnings(score, field, months[leaf_id] if claims else None, policy, today, warn)
     for url, cited in uses.items():
         leaves = sorted({leaf for leaf, _ in cited})
         if len(leaves) > policy.padding_limit:
@@ -106,8 +111,13 @@ def _profile_warnings(
     return out
 
 
-def _source_warnings(source: Source, field: str, policy: SourcePolicy, warn) -> None:
-    if parse_partial_date(source.published) is None:
+def is_declared_assumption(score: Score) -> bool:
+    """An `assumption` of `low` confidence: the score says it rests on no checked, current fact."""
+    return score.status == "assumption" and score.confidence == "low"
+
+
+def _source_warnings(source: Source, field: str, policy: SourcePolicy, warn, dated: bool = True) -> None:
+    if dated and parse_partial_date(source.published) is None:
         warn(source.line, f"{field}.published", "source-undated",
              f"{source.title!r} has no publication date (YYYY-MM-DD, YYYY-MM or YYYY)")  # fmt: skip
     if source_kind(source, policy) is None:
@@ -120,11 +130,12 @@ def _source_warnings(source: Source, field: str, policy: SourcePolicy, warn) -> 
 
 
 def _score_warnings(
-    score: Score, field: str, freshness_months: int, policy: SourcePolicy, today: dt.date, warn
+    score: Score, field: str, freshness_months: int | None, policy: SourcePolicy, today: dt.date, warn
 ) -> None:
+    """`freshness_months` None: the score is not checked for staleness (a declared assumption)."""
     kinds = [source_kind(s, policy) for s in score.sources]
     newest = newest_published(score.sources)
-    if newest is not None and months_between(newest, today) > freshness_months:
+    if freshness_months is not None and newest is not None and months_between(newest, today) > freshness_months:
         warn(score.line, field, "source-stale",
              f"the newest source is from {newest:%Y-%m}, older than {freshness_months} months")  # fmt: skip
     if score.confidence == "high" and not STRONG_KINDS.intersection(kinds):
