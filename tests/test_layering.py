@@ -160,7 +160,7 @@ def test_the_graph_sees_relative_absolute_and_lazy_imports():
     assert "workbench.cli" in edges["workbench.__main__"]  # from .cli import main
     assert "workbench.cli.common" in edges["workbench.cli"]  # from .common import ...
     assert "workbench.errors" in edges["workbench.cli"]  # from ..errors import WorkbenchError
-    assert "workbench.evaluate" in edges["workbench.charts.study"]  # inside a function
+    assert "workbench.evaluate" in edges["workbench.charts.heatmap"]  # inside a function
     assert sum(len(targets) for targets in edges.values()) > 50
 
 
