@@ -23,6 +23,7 @@ from ui.study_files import find_set as find_set
 from ui.widgets import show_problems
 from workbench.errors import WorkbenchError
 from workbench.evaluate import Evaluation, evaluate, resolve_method
+from workbench.horizon_names import horizon_in_force, with_horizon
 from workbench.i18n import t
 from workbench.model import CriteriaSet, Override, Provider, Scenario
 from workbench.study import Study, build_study
@@ -105,7 +106,14 @@ def current_criteria_set() -> CriteriaSet:
     if cs is None:
         show_problems(problems, get_lang())
         st.stop()
-    return cs
+    # Its cost criteria named for the session's horizon (workbench.horizon_names); kept while the
+    # file and the horizon stay, so pages keep getting one object.
+    horizon = horizon_in_force(cs, st.session_state.get("wb_cost_settings"))
+    memo = st.session_state.get("_wb_named_set")
+    if not memo or memo[0] is not cs or memo[1] != horizon:
+        memo = (cs, horizon, with_horizon(cs, horizon))
+        st.session_state["_wb_named_set"] = memo
+    return memo[2]
 
 
 def all_providers() -> list[Provider]:

@@ -16,6 +16,7 @@ from .files.criteria import load_criteria_set
 from .files.providers import load_providers
 from .files.scenarios import load_scenario
 from .files.yamlfile import is_dir
+from .horizon_names import named_for
 from .model import CriteriaSet, Criterion, MustHave, Provider, Scenario
 from .weights import global_weights, node_shares
 
@@ -122,6 +123,8 @@ def build_study(
 ) -> Study:
     """Assemble the matrix; a missing score is an error unless `allow_missing` (worst value, flagged)."""
     scenario = scenario or Scenario()
+    # A cost criterion's name says the horizon its values are computed over (horizon_names).
+    criteria_set = named_for(criteria_set, scenario.cost_settings)
     if scenario.providers is not None:
         by_id = {p.id: p for p in providers}
         providers = [by_id[i] for i in scenario.providers if i in by_id]

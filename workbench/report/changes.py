@@ -94,5 +94,5 @@ def assumptions(study: Study, weights: list[WeightRow], matrix: list[Cell], lang
             text = t("report.assume.missing", lang, provider=names[cell.provider], criterion=crit[cell.criterion])
             out.append(Assumption("missing", text))
     for key, value in sorted(study.scenario.cost_settings.items()):
-        out.append(Assumption("cost_setting", t("report.assume.cost", lang, key=key, value=one_line(value))))
+        out.append(Assumption("cost_setting", t("report.assume.cost", lang, setting=key, value=one_line(value))))
     return out
