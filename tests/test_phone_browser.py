@@ -74,6 +74,27 @@ def open_sidebar_page(page, name: str) -> None:
         close.first.click()
 
 
+def open_all_weights(page, fold: str, link: str, title: str) -> None:
+    """From Compare on a phone: open the folded group weights (`fold`), follow the link to every
+    weight. A tap while the page is still running can be lost: wait until it is idle, try again."""
+    from playwright.sync_api import expect
+
+    for attempt in range(3):
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
+        page.wait_for_timeout(500)
+        summary = page.locator(".st-key-cmp_phone_weights summary")
+        expect(summary).to_contain_text(fold, timeout=TIMEOUT)
+        if not page.get_by_role("link", name=link).is_visible():
+            summary.click()
+        page.get_by_role("link", name=link).click()
+        try:
+            expect(page.locator("h1").first).to_have_text(title, timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
 def cards(page):
     return page.locator(".st-key-ranking_cards [data-testid='stMarkdownContainer']")
 
@@ -106,10 +127,7 @@ def test_french_phone_decimal_weight_survives_a_reload(browser, streamlit_server
             assert box is None or box["width"] <= PHONE["width"]  # charts fit (hidden tabs have no box)
         full_screenshot(page, artifacts_dir / "phone-fr-compare.png")
 
-        page.locator(".st-key-cmp_phone_weights summary").click()  # « Ajuster les pondérations »
-        expect(page.locator(".st-key-cmp_phone_weights summary")).to_contain_text("Ajuster les pondérations")
-        page.get_by_role("link", name="Tous les poids, critère par critère").click()
-        expect(page.locator("h1").first).to_have_text("Pondération", timeout=TIMEOUT)
+        open_all_weights(page, "Ajuster les pondérations", "Tous les poids, critère par critère", "Pondération")
         cost = page.locator(".st-key-w_cost input")
         expect(cost).to_have_value("1", timeout=TIMEOUT)
         cost.fill("12,5")
@@ -166,8 +184,7 @@ def test_english_phone_cards_and_decimal_point(browser, streamlit_server, mini_c
         page.wait_for_timeout(1500)
         assert page_width(page) <= PHONE["width"]
         full_screenshot(page, artifacts_dir / "phone-en-compare.png")
-        page.get_by_text("Adjust weights").click()
-        page.get_by_role("link", name="Every weight, criterion by criterion").click()
+        open_all_weights(page, "Adjust weights", "Every weight, criterion by criterion", "Weights")
         cost = page.locator(".st-key-w_cost input")
         expect(cost).to_have_value("1", timeout=TIMEOUT)
         cost.fill("12.5")
