@@ -155,6 +155,20 @@ def test_one_perturbed_judgement_of_a_consistent_matrix_is_found():
     assert most_inconsistent([[1, 3], [1 / 3, 1]], [0.75, 0.25]) is None  # two criteria: always consistent
 
 
+def test_with_three_criteria_the_tie_goes_to_the_first_judgement_asked():
+    """Legal 5x cost, legal 3x support, cost 5x support: on a log scale every judgement is equally far
+    from what the priorities imply, so the first one asked is named, whatever the rounding."""
+    matrix = pairwise_matrix(3, {(0, 1): 5, (0, 2): 3, (1, 2): 5})
+    result = ahp(list("abc"), matrix)
+    worst = most_inconsistent(matrix, list(result.weights.values()))
+    assert (worst.i, worst.j, worst.given) == (0, 1, 5)
+    for perm in ([0, 2, 1], [1, 0, 2], [2, 1, 0]):  # the same answers asked in another order
+        p = np.asarray(matrix)[np.ix_(perm, perm)]
+        w = ahp(list("abc"), p).weights.values()
+        again = most_inconsistent(p, list(w))
+        assert again.i < again.j and (again.i, again.j) == (0, 1)
+
+
 def test_verbal_scale_and_questionnaire_matrix():
     assert [verbal_value(s) for s in range(-4, 5)] == pytest.approx([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1, 3, 5, 7, 9])
     assert [verbal_step(v) for v in (1, 2.5, 4.1, 0.12, 30)] == [0, 1, 2, -4, 4]

@@ -288,8 +288,10 @@ class Inconsistency:
 
 def most_inconsistent(matrix: Sequence[Sequence[float]], weights: Sequence[float]) -> Inconsistency | None:
     """The judgement with the largest error ε_ij = a_ij w_j / w_i, i.e. the farthest from 1 on a log
-    scale (Saaty 2003, EJOR 145:85-91: revise the judgement with the largest ε_ij first). None for
-    fewer than 3 criteria, where any set of answers is consistent."""
+    scale (Saaty 2003, EJOR 145:85-91: revise the judgement with the largest ε_ij first). Ties go to
+    the first judgement asked (row by row): with 3 criteria every judgement is equally far off, and
+    the choice must not depend on rounding noise. None for fewer than 3 criteria, where any set of
+    answers is consistent."""
     a = np.asarray(matrix, dtype=float)
     w = np.asarray(weights, dtype=float)
     check_pairwise(a)
@@ -297,7 +299,7 @@ def most_inconsistent(matrix: Sequence[Sequence[float]], weights: Sequence[float
     if n < 3:
         return None
     error = np.abs(np.log(a * w[None, :] / w[:, None]))
-    upper = np.triu(error, k=1)
+    upper = np.round(np.triu(error, k=1), 9)
     i, j = (int(k) for k in np.unravel_index(np.argmax(upper), upper.shape))
     return Inconsistency(i=i, j=j, given=float(a[i, j]), implied=float(w[i] / w[j]))
 
