@@ -1,5 +1,6 @@
 """Compare page: the weights of the top criteria groups beside the live ranking, the side-by-side
-evidence matrix, charts, methods side by side, must-have switches and what-if score overrides.
+evidence matrix (ui/score_matrix.py), charts, methods side by side, must-have switches and what-if
+score overrides.
 Every number comes from workbench.evaluate and workbench.weights; this page only shows and collects.
 """
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
+from ui.score_matrix import MISSING, score_matrix_section
 from ui.weight_controls import weight_sliders
 from ui.whatif import OVERRIDDEN, whatif_section
 from ui.widgets import (
@@ -17,23 +19,17 @@ from ui.widgets import (
     options_chosen,
     page_chrome,
     provider_colors,
-    safe_url,
     show_problems,
 )
 from workbench.charts import study as charts
 from workbench.errors import WeightsError
 from workbench.evaluate import MethodProblem, compare_methods, method_problem, method_problems
-from workbench.evidence import STATUS_MARKS, source_line, status_legend
 from workbench.i18n import fmt_number, fmt_percent, t
 from workbench.methods import get_method, method_label, method_names
-from workbench.model import NORMALIZATIONS, Criterion
+from workbench.model import NORMALIZATIONS
 from workbench.report.formatting import colon
 from workbench.robustness.smaa import FirstPlace
-from workbench.study import REPO_ROOT
 from workbench.weights import global_weights
-
-LOW = "⚠"
-MISSING = "∅"
 
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table, and the group
@@ -308,94 +304,7 @@ if ev is not None:
                 st.markdown("\n".join(ref_lines))
 
 # --- matrix ----------------------------------------------------------------------------------
-st.subheader(t("app.compare.matrix", lang))
-
-
-def _cell(leaf: Criterion, i: int, j: int) -> str:
-    provider = study.providers[i]
-    value = float(study.matrix[i, j])
-    label = leaf.scale.label_of(value, lang) if leaf.scale else None
-    text = fmt_score(value, lang) + (f" ({label})" if label else "")
-    score = provider.scores.get(leaf.id)
-    if study.missing[i, j]:
-        return f"{MISSING} {text}"
-    if study.overridden[i, j]:
-        return f"{OVERRIDDEN} {text}"
-    if score and score.confidence == "low":
-        text = f"{LOW} {text}"
-    if score and score.status:
-        text += f" {STATUS_MARKS[score.status]}"
-    return text
-
-
-def _origin(provider, score) -> str:
-    """`file:line` of the score, said as a component's when a composed option takes it from one."""
-    if score is None or not score.origin:
-        return ""
-    place = score.origin.replace(str(REPO_ROOT) + "/", "")
-    own = str(provider.path or provider.id)
-    return place if score.origin.startswith(own + ":") else t("app.origin.component", lang, file=place)
-
-
-matrix = pd.DataFrame(
-    {names[p.id]: [_cell(leaf, i, j) for j, leaf in enumerate(study.leaves)] for i, p in enumerate(study.providers)},
-    index=[f"{leaf_names[leaf.id]} {'↓' if leaf.direction == 'cost' else '↑'}" for leaf in study.leaves],
-)
-with st.container(key="score_matrix"):
-    # The criterion column is not pinned and has a set width: on a phone the table scrolls sideways
-    # to the options' columns instead of the names filling the screen.
-    st.dataframe(
-        matrix,
-        width="stretch",
-        height=min(38 * (len(study.leaves) + 1), 900),
-        column_config={
-            "_index": st.column_config.Column(width="medium", pinned=False),
-            **{name: st.column_config.Column(width="medium") for name in matrix.columns},
-        },
-    )
-st.caption(t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING, statuses=status_legend(lang)))
-
-with st.expander(t("app.compare.evidence", lang)):
-    leaf_id = st.selectbox(
-        t("col.criterion", lang),
-        study.leaf_ids,
-        format_func=leaf_names.get,
-        key="cmp_evidence_leaf",
-        placeholder=t("app.choose_one", lang),
-    )
-    j = study.leaf_ids.index(leaf_id)
-    leaf = study.leaves[j]
-    if leaf.description:
-        st.caption(md_escape(leaf.description.get(lang)))
-    rows = []
-    for i, p in enumerate(study.providers):
-        score = p.scores.get(leaf_id)
-        override = state.override_for(p.id, leaf_id)
-        sources = list(score.sources) if score else []
-        rows.append(
-            {
-                t("col.provider", lang): names[p.id],
-                t("col.score", lang): _cell(leaf, i, j),
-                t("app.confidence", lang): t(f"confidence.{score.confidence}", lang)
-                if score and score.confidence
-                else "",
-                t("app.status", lang): t(f"status.{score.status}", lang) if score and score.status else "",
-                t("app.rationale", lang): (score.rationale.get(lang) if score and score.rationale else "")
-                + (f" [{OVERRIDDEN} {override.note}]" if override else ""),
-                t("app.source", lang): next((safe_url(s.url) for s in sources if safe_url(s.url)), None),
-                t("app.sources", lang): " · ".join(source_line(s, lang) for s in sources),
-                t("app.origin", lang): _origin(p, score),
-            }
-        )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("app.source", lang): st.column_config.LinkColumn(t("app.source", lang)),
-            t("app.rationale", lang): st.column_config.TextColumn(width="large"),
-        },
-    )
+score_matrix_section(study, names, leaf_names, lang)
 
 # --- charts ----------------------------------------------------------------------------------
 if ev is not None:
