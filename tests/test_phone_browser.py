@@ -249,3 +249,51 @@ def test_heatmap_on_a_phone_has_a_row_a_criterion(browser, streamlit_server, art
         full_screenshot(page, artifacts_dir / "phone-fr-heatmap.png")
     finally:
         context.close()
+
+
+def sideways_scrollers(page) -> list[str]:
+    """The visible boxes in the page that scroll sideways (a cramped table), each named by its
+    nearest keyed container or test id, with its widths."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')].filter(e => e.getClientRects().length"
+        " && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => [e.closest('[class*=\"st-key-\"]')?.className.match(/st-key-\\S+/)[0],"
+        " e.closest('[data-testid]')?.getAttribute('data-testid'), e.scrollWidth, e.clientWidth].join(' '))"
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_score_matrix_on_a_phone_is_an_option_at_a_time(browser, streamlit_server, mini_criteria, artifacts_dir, lang):
+    """At 390 px the wide score matrix (a column an option, scrolling sideways) is hidden; the same
+    cells are there per option, a criterion a line, and nothing on Compare scrolls sideways."""
+    from playwright.sync_api import expect
+
+    url = streamlit_server(env={"WORKBENCH_CRITERIA_DIR": str(mini_criteria)})
+    context = phone(browser, lang)
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/?lang={lang}")
+        expect(page.locator("h1").first).to_have_text({"fr": "Comparaison", "en": "Compare"}[lang], timeout=TIMEOUT)
+        phone_matrix = page.locator(".st-key-score_matrix_phone")
+        expect(phone_matrix).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator(".st-key-score_matrix")).to_be_hidden()
+        expect(phone_matrix.locator("summary")).to_have_count(3)
+        beta = {"fr": "Bêta", "en": "Beta"}[lang]
+        phone_matrix.locator("summary").filter(has_text=beta).click()
+        values = phone_matrix.locator(".st-key-matrix_option_1")
+        expect(values).to_be_visible(timeout=TIMEOUT)
+        sep = f"{NBSP}: " if lang == "fr" else ": "
+        names = {"fr": ("Exposition", "Résidence", "Coût"), "en": ("Exposure", "Residency", "Cost")}[lang]
+        # Beta's own cells: 2 with low confidence, the level "canada" (1), a cost of 20.
+        expect(values).to_contain_text(f"{names[0]} ↑{sep}⚠ 2")
+        expect(values).to_contain_text(f"{names[1]} ↑{sep}1 (canada)")
+        expect(values).to_contain_text(f"{names[2]} ↓{sep}20")
+        box = values.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        page.wait_for_timeout(1500)
+        assert page_width(page) <= PHONE["width"]
+        assert sideways_scrollers(page) == []
+        values.scroll_into_view_if_needed()
+        full_screenshot(page, artifacts_dir / f"phone-{lang}-score-matrix.png")
+    finally:
+        context.close()

@@ -2,8 +2,14 @@
 confidence, what-if override, missing score, evidence status), and the evidence behind one
 criterion's scores (rationale, sources, the file and line each score comes from).
 
-Cells are plain text in st.dataframe, so names, level labels and rationales from files cannot
-inject markup.
+Wide screens get the matrix as a table (a column an option). On a phone (below 640 px, as the
+page's other phone layouts) a table of several options scrolls sideways in a cramped box, so it is
+hidden there and the same cells are shown per option instead: one folded section an option, a
+criterion a line (its name, then its value), nothing wider than the screen. Both are rendered;
+CSS shows one.
+
+Table cells are plain text in st.dataframe, and the phone lines are Markdown with every piece from
+files escaped, so names, level labels and rationales from files cannot inject markup.
 """
 
 from __future__ import annotations
@@ -17,10 +23,21 @@ from ui.widgets import fmt_score, md_escape, safe_url
 from workbench.evidence import STATUS_MARKS, source_line, status_legend
 from workbench.i18n import t
 from workbench.model import Criterion, Provider, Score
+from workbench.report.formatting import colon
 from workbench.study import REPO_ROOT, Study
 
 LOW = "⚠"
 MISSING = "∅"
+
+# Static CSS only (no user text): the table on wide screens, the per-option sections on phones.
+MATRIX_CSS = """<style>
+.st-key-score_matrix_phone {display: none;}
+@media (max-width: 640px) {
+  .st-key-score_matrix {display: none;}
+  .st-key-score_matrix_phone {display: flex;}
+  .st-key-score_matrix_phone p {overflow-wrap: anywhere;}
+}
+</style>"""
 
 
 def cell(study: Study, leaf: Criterion, i: int, j: int, lang: str) -> str:
@@ -64,8 +81,6 @@ def _matrix_table(study: Study, names: dict[str, str], leaf_names: dict[str, str
         index=[criterion_label(leaf, leaf_names) for leaf in study.leaves],
     )
     with st.container(key="score_matrix"):
-        # The criterion column is not pinned and has a set width: on a phone the table scrolls sideways
-        # to the options' columns instead of the names filling the screen.
         st.dataframe(
             matrix,
             width="stretch",
@@ -75,6 +90,19 @@ def _matrix_table(study: Study, names: dict[str, str], leaf_names: dict[str, str
                 **{name: st.column_config.Column(width="medium") for name in matrix.columns},
             },
         )
+
+
+def _matrix_by_option(study: Study, names: dict[str, str], leaf_names: dict[str, str], lang: str) -> None:
+    """The same cells for phones: an option a folded section, a criterion a line in it."""
+    sep = colon(lang)
+    with st.container(key="score_matrix_phone"):
+        for i, p in enumerate(study.providers):
+            lines = [
+                f"{md_escape(criterion_label(leaf, leaf_names))}{sep}**{md_escape(cell(study, leaf, i, j, lang))}**"
+                for j, leaf in enumerate(study.leaves)
+            ]
+            with st.expander(md_escape(names[p.id])), st.container(key=f"matrix_option_{i}"):
+                st.markdown("  \n".join(lines))
 
 
 def _evidence(study: Study, names: dict[str, str], leaf_names: dict[str, str], lang: str) -> None:
@@ -125,7 +153,9 @@ def _evidence(study: Study, names: dict[str, str], leaf_names: dict[str, str], l
 def score_matrix_section(study: Study, names: dict[str, str], leaf_names: dict[str, str], lang: str) -> None:
     """The matrix with its legend, then the evidence of one criterion (folded)."""
     st.subheader(t("app.compare.matrix", lang))
+    st.markdown(MATRIX_CSS, unsafe_allow_html=True)
     _matrix_table(study, names, leaf_names, lang)
+    _matrix_by_option(study, names, leaf_names, lang)
     legend = t("app.compare.legend", lang, low=LOW, overridden=OVERRIDDEN, missing=MISSING,
                statuses=status_legend(lang))  # fmt: skip
     st.caption(legend)

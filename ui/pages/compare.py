@@ -34,8 +34,9 @@ from workbench.weights import global_weights
 # Static CSS only (no user text): large type for the ranking, readable on a projector; on narrow
 # screens (phones) the ranking shows as one card an option instead of a table, and the group
 # weights move from the column beside it into a collapsed expander above the cards, so the ranking
-# is on the first screen, and the heatmap takes its phone layout (a criterion a row); a hidden copy
-# is out of the focus order and of what screen readers read.
+# is on the first screen, the heatmap takes its phone layout (a criterion a row) and the chart tabs
+# wrap onto two lines rather than hide the last one off the screen; a hidden copy is out of the
+# focus order and of what screen readers read.
 PAGE_CSS = """<style>
 .st-key-ranking table {font-size: 1.15rem; width: 100%; table-layout: fixed;}
 .st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: anywhere; hyphens: auto;}
@@ -45,6 +46,7 @@ PAGE_CSS = """<style>
   .st-key-ranking_cards, .st-key-cmp_phone_weights, .st-key-heatmap_phone {display: flex;}
   .st-key-ranking table {font-size: 1rem;}
   [data-testid="stColumn"]:has(.st-key-cmp_wide_weights) {display: none;}
+  [data-testid="stTabs"] [role="tablist"] {flex-wrap: wrap;}
 }
 </style>"""
 
