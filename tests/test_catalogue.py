@@ -35,6 +35,7 @@ DYNAMIC_PREFIXES = {
     "report.role.": "an input file's role (criteria, provider, scenario)",
     "report.sheet.": "an XLSX sheet's id",
     "report.section.": "a report section's id",
+    "report.setting.": "a cost setting's key (horizon, discount_rate, currency, fx, seats)",
     "report.workshop.col.": "a workshop statistic",
     "robustness.scores_model.": "a score-draw model",
     "robustness.tornado.": "a side of the tornado (down, up)",

@@ -57,7 +57,7 @@ def test_the_report_says_the_horizon_in_force():
     text = render(make_report(study, lang="fr"), "md").decode("utf-8")
     # The criterion's name; the study's own description (its narrative) keeps its words.
     assert "Coût total de possession sur 10 ans" in text and "possession sur 15 ans" not in text
-    assert "horizon = 10" in text  # the scenario's setting among the assumptions
+    assert "Horizon\u00a0: 10 ans" in text  # the scenario's setting among the assumptions
 
 
 def _shown(at) -> str:

@@ -127,3 +127,36 @@ def test_charts_are_converted_once_per_content(mini_study, monkeypatch):
     render(again, "pdf")
     assert calls == {"svg": 2, "png": 2}
     clear_cache()
+
+
+COST_SETTINGS = {"horizon": 10, "discount_rate": 0.035, "currency": "CAD", "fx": {"EUR": 1.45}, "seats": 12000}
+SETTING_LINES = {
+    "fr": ("Paramètre de coût du scénario — ", ["Horizon\u00a0: 10 ans", "Taux d'actualisation\u00a0: 3,5\u00a0%",
+           "Devise\u00a0: CAD", "Taux de change\u00a0: 1 EUR = 1,45 CAD", "Nombre de postes\u00a0: 12\u202f000"]),
+    "en": ("Cost setting from the scenario — ", ["Horizon: 10 years", "Discount rate: 3.5%", "Currency: CAD",
+           "Exchange rates: 1 EUR = 1.45 CAD", "Seats: 12,000"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cost_settings_are_said_in_words_in_the_assumptions(lang):
+    """A scenario's cost settings in the assumptions: a translated label and the value in the
+    language's format (years, a percentage, thousands separators), never "horizon = 10"."""
+    from workbench.model import Scenario
+
+    study = load_study(MINI, scenario=Scenario(cost_settings=dict(COST_SETTINGS)))
+    report = make_report(study, lang=lang)
+    prefix, lines = SETTING_LINES[lang]
+    markdown = render(report, "md").decode("utf-8")
+    html = render(report, "html").decode("utf-8")
+    for line in lines:
+        assert f"- ⚑ {prefix}{line}\n" in markdown
+        assert f'<li><span class="flag">⚑</span> {prefix}{line.replace(chr(39), "&#39;")}</li>' in html
+    prose = markdown.split("~~~~yaml")[0]  # the embedded scenario file keeps its own keys
+    assert "horizon =" not in prose and "discount_rate" not in prose and "discount_rate" not in html.split("<pre>")[0]
+    changed = {"fr": "paramètres de coût (horizon, taux d'actualisation, devise, taux de change, nombre de postes)",
+               "en": "cost settings (horizon, discount rate, currency, exchange rates, seats)"}[lang]  # fmt: skip
+    assert any(changed in value for value in header(report).values())
+    # One year is singular.
+    one = make_report(load_study(MINI, scenario=Scenario(cost_settings={"horizon": 1})), lang=lang)
+    assert {"fr": "Horizon\u00a0: 1 an\n", "en": "Horizon: 1 year\n"}[lang] in render(one, "md").decode("utf-8")

@@ -4,13 +4,15 @@ overrides, switched-off rules, cost settings, a selection of options) and the as
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from ..costs.data import SETTING_KEYS
 from ..evaluate import Evaluation, resolve_method
-from ..i18n import t
+from ..i18n import fmt_number, fmt_percent, t
 from ..methods import get_method
 from ..model import Scenario
 from ..study import Study
-from .formatting import counted
+from .formatting import colon, counted
 from .safety import one_line
 from .sections import Assumption, Cell, WeightRow
 
@@ -50,7 +52,8 @@ def changes(study: Study, evaluation: Evaluation, weights: list[WeightRow], lang
             counted(len(scenario.must_haves), lang, "report.changes.must_haves.one", "report.changes.must_haves.other")
         )
     if scenario.cost_settings:
-        out.append(t("report.changes.costs", lang, keys=", ".join(sorted(scenario.cost_settings))))
+        labels = ", ".join(_lower_first(t(f"report.setting.{key}", lang)) for key in _settings(scenario.cost_settings))
+        out.append(t("report.changes.costs", lang, keys=labels))
     if scenario.providers is not None:
         out.append(counted(len(study.providers), lang, "report.changes.options.one", "report.changes.options.other"))
     return out
@@ -93,6 +96,45 @@ def assumptions(study: Study, weights: list[WeightRow], matrix: list[Cell], lang
         if cell.missing and not cell.reference:
             text = t("report.assume.missing", lang, provider=names[cell.provider], criterion=crit[cell.criterion])
             out.append(Assumption("missing", text))
-    for key, value in sorted(study.scenario.cost_settings.items()):
-        out.append(Assumption("cost_setting", t("report.assume.cost", lang, setting=key, value=one_line(value))))
+    currency = study.cost_settings().currency
+    for key in _settings(study.scenario.cost_settings):
+        value = setting_value(key, study.scenario.cost_settings[key], currency, lang)
+        setting = t(f"report.setting.{key}", lang) + colon(lang) + value
+        out.append(Assumption("cost_setting", t("report.assume.cost", lang, setting=setting)))
     return out
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _settings(settings: dict[str, Any]) -> list[str]:
+    """The cost settings a scenario sets, in the order the Costs page asks them."""
+    return [key for key in SETTING_KEYS if key in settings]
+
+
+def setting_value(key: str, value: Any, currency: str, lang: str) -> str:
+    """A cost setting's value in words and in the language's number format: "10 ans" / "10 years",
+    "3,5 %" / "3.5%", "1 EUR = 1,5 CAD", "12 000" / "12,000" seats; `currency` is the study's (fx)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | dict):
+        return one_line(value)
+    if key == "horizon" and isinstance(value, int | float):
+        return counted(value, lang, "report.setting.years.one", "report.setting.years.other")
+    if key == "discount_rate" and isinstance(value, int | float):
+        return fmt_percent(float(value), lang, _decimals(float(value) * 100, 2))
+    if key == "fx" and isinstance(value, dict):
+        return ", ".join(f"1 {one_line(code)} = {_exact(rate, lang)} {one_line(currency)}"
+                         for code, rate in sorted(value.items()))  # fmt: skip
+    if isinstance(value, int | float):
+        return _exact(value, lang)
+    return one_line(value)
+
+
+def _decimals(value: float, most: int) -> int:
+    """As few decimals as `value` needs, at most `most` (3.5 -> 1, 12000 -> 0)."""
+    return next((d for d in range(most) if round(value, d) == round(value, most)), most)
+
+
+def _exact(value: Any, lang: str) -> str:
+    """A number with its thousands separator and as few decimals as it needs (at most 4)."""
+    return fmt_number(float(value), lang, _decimals(float(value), 4))
