@@ -11,7 +11,7 @@ from test_app import app, mini_dir, page  # noqa: F401 - fixtures
 
 from workbench.files.scenarios import load_scenario
 from workbench.model import Scenario
-from workbench.scenario_diff import diff_scenarios
+from workbench.scenario_diff import diff_scenarios, named_at
 from workbench.study import load_study
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,3 +111,47 @@ def test_a_scenario_that_does_not_fit_is_refused_with_a_sentence(mini_dir, conte
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert not frames(at, "Étape")
+
+
+TCO = {"fr": "Coût total de possession sur {} ans", "en": "{}-year total cost of ownership"}
+
+
+def _upload_and_rows(at, text: bytes, lang: str) -> list[dict]:
+    page(at, "scenario")
+    at.selectbox(key="scn_cmp_pick").select("__upload__").run()
+    at.file_uploader(key="scn_cmp_upload").set_value(("b.yaml", text, "application/x-yaml")).run()
+    assert not at.exception and not at.error
+    [changes] = frames(at, {"fr": "Étape", "en": "Step"}[lang])
+    return changes.to_dict("records")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_names_the_cost_criterion_for_the_horizon_of_each_step(monkeypatch, lang):
+    """The health study's `tco-15y` is named for the horizon in force at each step: B's 10 years
+    once B's horizon is applied (the weight step comes after the cost settings), and B's 15 when
+    the session runs at 10 and B keeps the file's horizon."""
+    monkeypatch.delenv("WORKBENCH_CRITERIA_DIR", raising=False)
+    target, kind = {"fr": ("Sur", "Nature"), "en": ("Target", "Kind")}[lang]
+    weight = {"fr": "Poids", "en": "Weight"}[lang]
+    at = app(lang)
+    at.run()
+    rows = _upload_and_rows(at, b"criteria: health-data-sovereignty\nhorizon: 10\nweights: {tco-15y: 37}\n", lang)
+    assert [r[target] for r in rows if r[kind] == weight] == [TCO[lang].format(10)]
+
+    at = app(lang, params={"h": "10"})  # the session at 10 years, B at the file's 15
+    at.run()
+    rows = _upload_and_rows(at, b"criteria: health-data-sovereignty\nweights: {tco-15y: 37}\n", lang)
+    assert [r[target] for r in rows if r[kind] == weight] == [TCO[lang].format(15)]
+
+
+def test_each_change_records_the_horizon_then_in_force():
+    study = load_study(HEALTH, allow_missing=True)
+    cs, providers = study.criteria_set, study.providers
+    a = Scenario(criteria=cs.id, weights={"tco-15y": 5.0}, cost_settings={"horizon": 10})
+    b = Scenario(criteria=cs.id, weights={"tco-15y": 7.0})
+    diff = diff_scenarios(cs, providers, a, b)
+    assert [(c.kind, c.horizon) for c in diff.changes] == [("cost", 15), ("weight", 15)]
+    assert named_at(cs, diff.changes[0]).node("tco-15y").name.en == "15-year total cost of ownership"
+    back = diff_scenarios(cs, providers, b, a)
+    assert [(c.kind, c.horizon) for c in back.changes] == [("cost", 10), ("weight", 10)]
+    assert named_at(cs, back.changes[1]).node("tco-15y").name.fr == "Coût total de possession sur 10 ans"

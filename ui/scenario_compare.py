@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
+from ui.study_files import load_set
 from ui.widgets import md_escape, show_problems
 from workbench.errors import LoadError, WorkbenchError
 from workbench.files.loading import parse_scenario
@@ -26,7 +27,7 @@ from workbench.files.yamlfile import parse_yaml
 from workbench.i18n import fmt_number, t
 from workbench.methods import method_label
 from workbench.model import CriteriaSet, Scenario
-from workbench.scenario_diff import ScenarioDiff, diff_scenarios
+from workbench.scenario_diff import Change, ScenarioDiff, diff_scenarios, named_at
 from workbench.study import REPO_ROOT
 
 SCENARIOS_DIR = REPO_ROOT / "scenarios"
@@ -99,15 +100,23 @@ def _moves(moves: dict[str, list[int | None]], options: dict[str, str], lang: st
     return " · ".join(parts) or t("diff.no_move", lang)
 
 
+def _nodes_at(cs: CriteriaSet, change: Change, lang: str, memo: dict[int | None, dict[str, str]]) -> dict[str, str]:
+    """Node names at `change`'s step: cost criteria named for the horizon then in force."""
+    if change.horizon not in memo:
+        memo[change.horizon] = {n.id: n.name.get(lang) for n in named_at(cs, change).nodes()}
+    return memo[change.horizon]
+
+
 def show_diff(diff: ScenarioDiff, cs: CriteriaSet, options: dict[str, str], lang: str) -> None:
-    """The changes with their rank moves, then the two rankings side by side."""
-    nodes = {n.id: n.name.get(lang) for n in cs.nodes()}
+    """The changes with their rank moves, then the two rankings side by side. `cs` is the file's
+    set (as given to `diff_scenarios`)."""
+    memo: dict[int | None, dict[str, str]] = {}
     if not diff.changes:
         st.info(t("diff.same", lang))
     else:
         st.caption(t("diff.order", lang))
         rows = [{t("diff.col.step", lang): i, t("diff.col.kind", lang): t(KINDS.get(c.kind, c.kind), lang),
-                 t("diff.col.target", lang): _target(c.kind, c.target, nodes, options, lang),
+                 t("diff.col.target", lang): _target(c.kind, c.target, _nodes_at(cs, c, lang, memo), options, lang),
                  t("diff.col.from", lang): _value(c.kind, c.before, lang),
                  t("diff.col.to", lang): _value(c.kind, c.after, lang),
                  t("diff.col.moves", lang): t("diff.error", lang, reason=c.error) if c.error
@@ -167,6 +176,8 @@ def compare_section(lang: str) -> None:
     else:
         name, raw = choice, files[choice][1].encode("utf-8")
     providers, _ = state.providers_for(path)
+    # The file's set, not the session's: each step names the cost criteria for its own horizon.
+    cs = load_set(path)[0] or cs
     b = _parse(name, raw, cs, path, [p.id for p in providers], lang)
     if b is None:
         return

@@ -16,6 +16,11 @@ order, re-ranking after each (so the last ranking is B's):
 7. the method (with B's normalisation: when a method takes none, as PROMETHEE II, the
    normalisation changes in this same step).
 
+Each change records the horizon in force once it is applied (A's before a horizon change, B's
+after): `named_at` gives the criteria set with its cost criteria named for it
+(workbench.horizon_names), so a row about the cost criterion says the number of years its values
+were then computed over.
+
 The order goes from what decides who is compared, through the data, to how it is scored, so
 that each step is read against the options and values that will be in the final picture. The
 method and normalisation each scenario uses are resolved first (`evaluate.resolve_method`), so a
@@ -35,6 +40,7 @@ from .evaluate import Evaluation, evaluate, resolve_method
 from .files.criteria import load_criteria_set
 from .files.providers import load_providers
 from .files.scenarios import load_scenario
+from .horizon_names import horizon_in_force, with_horizon
 from .methods import get_method
 from .model import CriteriaSet, MustHave, Provider, Scenario
 from .study import Study, build_study, leaf_index, resolve_providers_dir
@@ -54,6 +60,7 @@ class Change:
     rank_moves: dict[str, list[int | None]] = field(default_factory=dict)
     score_moves: dict[str, list[float | None]] = field(default_factory=dict)
     error: str | None = None
+    horizon: int | None = None  # the cost horizon in force after this step (names, not JSON)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -104,8 +111,10 @@ class _Walk:
             self.study, self.evaluation = self._evaluate()
         except WorkbenchError as exc:
             change.error = str(exc)
+            change.horizon = horizon_in_force(self.criteria_set, self.scenario.cost_settings)
             self.changes.append(change)
             return change
+        change.horizon = self.study.cost_settings().horizon
         ranks_before, ranks_after = _ranks(old), _ranks(self.evaluation)
         for pid in [*ranks_before, *(p for p in ranks_after if p not in ranks_before)]:
             change.rank_moves[pid] = [ranks_before.get(pid, (None, None))[0], ranks_after.get(pid, (None, None))[0]]
@@ -114,12 +123,20 @@ class _Walk:
         return change
 
 
+def named_at(criteria_set: CriteriaSet, change: Change) -> CriteriaSet:
+    """`criteria_set` (the file's, as given to `diff_scenarios`) with its cost criteria named for
+    the horizon in force at `change`'s step."""
+    return criteria_set if change.horizon is None else with_horizon(criteria_set, change.horizon)
+
+
 def _ranks(evaluation: Evaluation) -> dict[str, tuple[int, float]]:
     return {r.id: (r.rank, r.score) for r in evaluation.results}
 
 
 def diff_scenarios(criteria_set: CriteriaSet, providers: list[Provider], a: Scenario, b: Scenario) -> ScenarioDiff:
-    """The differences from `a` to `b` and their effect, applied in the order of the module docstring."""
+    """The differences from `a` to `b` and their effect, applied in the order of the module docstring.
+    `criteria_set` is the file's (its names written for its own horizon), as each step names its
+    cost criteria from it for the horizon then in force."""
     study_a, study_b = build_study(criteria_set, providers, a), build_study(criteria_set, providers, b)
     method_a, norm_a = resolve_method(study_a, a.method, a.normalization)
     method_b, norm_b = resolve_method(study_b, b.method, b.normalization)
