@@ -506,3 +506,35 @@ def test_a_french_participant_types_decimals_with_a_comma(store):
     at.button(key="wsp_send").click().run()
     raw = store.participant_view(at.session_state["wsp_token"])["ballot"]["raw"]
     assert raw["legal"] == 12.5 and raw["cost"] != 25.0
+
+
+def test_workshop_pages_name_the_cost_criterion_for_the_workshops_horizon(store):
+    """A workshop stores no cost settings: its tco values are over its criteria set's horizon (15
+    years for the health study), so both pages name `tco-15y` for that horizon, the same name
+    workbench.horizon_names gives, even when the person's own session runs at 10 years (?h=10)."""
+    from workbench.horizon_names import own_horizon, with_horizon
+    from workbench.study import load_study
+
+    health = ROOT / "criteria" / "health-data-sovereignty.yaml"
+    ws = store.create_workshop(criteria=health, title="Santé")
+    study = store.study(ws.criteria_path)
+    expected = load_study(health, allow_missing=True)
+    assert (study.matrix == expected.matrix).all() and study.cost_settings().horizon == 15  # the set's horizon
+    cs = load_criteria_set(health)
+    name = with_horizon(cs, own_horizon(cs)).node("tco-15y").name.fr
+    assert name == "Coût total de possession sur 15 ans"
+    alice = store.join(ws.join_code, name="Alice")
+    store.submit_ballot(alice.token, {"tco-15y": 3, "delivery-risk": 1})
+
+    at = open_page(FACILITATOR, ws=ws.id, token=ws.facilitator_token, h="10")
+    assert not at.exception
+    criteria = [c for d in at.dataframe if "Critère" in d.value.columns for c in d.value["Critère"]]
+    assert name in criteria and not any("sur 10 ans" in str(c) for c in criteria)
+
+    at = open_page(JOIN, code=ws.join_code, h="10")
+    join_as(at, "Bob")
+    store.submit_ballot(at.session_state["wsp_token"], {"tco-15y": 1})
+    at.run()
+    assert not at.exception
+    mine = [c for d in at.dataframe if "Critère" in d.value.columns for c in d.value["Critère"]]
+    assert name in mine and not any("sur 10 ans" in str(c) for c in mine)
