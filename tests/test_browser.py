@@ -121,6 +121,8 @@ def test_one_back_press_leaves_compare_after_a_weight_change(browser, streamlit_
             )
             page.wait_for_timeout(1000)
         assert page.evaluate("history.length") == before  # rewrites added no entry
+        # A run still going when Back is pressed would write its address afterwards: wait until idle.
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
         page.go_back()
         expect(page.locator("h1").first).to_have_text("Study", timeout=TIMEOUT)
         assert "/study" in page.evaluate("location.pathname")
