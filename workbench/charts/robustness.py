@@ -242,6 +242,14 @@ def sweep_chart(
     x = alt.X("weight:Q", title=t("robustness.sweep.weight", lang, criterion=criterion),
               axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))  # fmt: skip
     options = alt.LookupData(sweep_options(study, lang, eligible), "p", ["provider", "eligible"])
+    color = alt.Color("provider:N", title=t("col.provider", lang), scale=color_scale(ids, names, colors),
+                      legend=bottom_legend())  # fmt: skip
+    tooltip = [
+        alt.Tooltip("provider:N", title=t("col.provider", lang)),
+        alt.Tooltip("weight:Q", title=t("col.weight", lang), format=".1%"),
+        alt.Tooltip("score:Q", title=t("col.score", lang), format=".3f"),
+        alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+    ]
     lines = (
         alt.Chart(df)
         .transform_lookup(lookup="p", from_=options)
@@ -249,19 +257,8 @@ def sweep_chart(
         .encode(
             x=x,
             y=alt.Y("score:Q", title=score_title),
-            color=alt.Color(
-                "provider:N",
-                title=t("col.provider", lang),
-                scale=color_scale(ids, names, colors),
-                legend=bottom_legend(),
-            ),  # fmt: skip
-            tooltip=[
-                alt.Tooltip("provider:N", title=t("col.provider", lang)),
-                alt.Tooltip("weight:Q", title=t("col.weight", lang), format=".1%"),
-                alt.Tooltip("score:Q", title=t("col.score", lang), format=".3f"),
-                alt.Tooltip("rank:Q", title=t("col.rank", lang)),
-                alt.Tooltip("eligible:N", title=t("col.eligible", lang)),
-            ],
+            color=color,
+            tooltip=[*tooltip, alt.Tooltip("eligible:N", title=t("col.eligible", lang))],
             strokeDash=alt.StrokeDash(
                 "eligible:N",
                 title=t("col.eligible", lang),
@@ -278,12 +275,7 @@ def sweep_chart(
         .encode(
             x=x,
             y="score:Q",
-            color=alt.Color(
-                "provider:N",
-                title=t("col.provider", lang),
-                scale=color_scale(ids, names, colors),
-                legend=bottom_legend(),
-            ),  # fmt: skip
+            color=color,
             shape=alt.Shape(
                 "provider:N",
                 title=t("col.provider", lang),
@@ -292,12 +284,7 @@ def sweep_chart(
                 ),
                 legend=bottom_legend(),
             ),  # fmt: skip
-            tooltip=[
-                alt.Tooltip("provider:N", title=t("col.provider", lang)),
-                alt.Tooltip("weight:Q", title=t("col.weight", lang), format=".1%"),
-                alt.Tooltip("score:Q", title=t("col.score", lang), format=".3f"),
-                alt.Tooltip("rank:Q", title=t("col.rank", lang)),
-            ],
+            tooltip=tooltip,
         )
     )
     band = pd.DataFrame([{
