@@ -81,8 +81,9 @@ def ranking(at: AppTest) -> list[dict[str, str]]:
     for line in table.splitlines()[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         name = unescape(re.sub(r"\\(.)", r"\1", cells[1].removeprefix("**").removesuffix("**").replace("** ✎", " ✎")))
+        eligible, _, failed = cells[4].partition(" — ")  # "✗ no — the unmet must-haves"
         rows.append({"rank": cells[0], "name": name, "score": cells[2], "first": cells[3],
-                     "eligible": cells[4], "failed": unescape(re.sub(r"\\(.)", r"\1", cells[5])) if len(cells) > 5 else ""})  # fmt: skip
+                     "eligible": eligible, "failed": unescape(re.sub(r"\\(.)", r"\1", failed))})  # fmt: skip
     return rows
 
 
@@ -143,7 +144,9 @@ def test_language_switch_in_sidebar_and_url(mini_dir):
     assert at.title[0].value == "Compare"
     assert at.query_params["lang"] == "en"
     header = at.markdown[1].value.splitlines()[0]
-    assert "Failed must-haves" in header
+    assert header == "| Rank | Option | Score | First in | Eligible |"
+    beta = next(r for r in ranking(at) if r["name"] == "Beta")
+    assert beta["eligible"] == "✗ no" and beta["failed"].startswith("Exposure")
 
 
 def test_numbers_use_the_locale(mini_dir):
@@ -352,6 +355,9 @@ def test_method_selector_and_methods_view(mini_dir):
     study = load_study(mini_dir / "mini.yaml")
     ev = evaluate(study, "topsis", lang="en")
     assert [float(r["score"]) for r in ranking(at)] == pytest.approx([r.score for r in ev.results], abs=6e-4)
+    assert not any("Kendall" in m.label for m in at.metric)  # a closed tab is not built
+    at.session_state["cmp_tab"] = "Across methods"
+    at.run()
     kendall = next(m for m in at.metric if "Kendall" in m.label)
     from workbench.evaluate import compare_methods
 

@@ -39,7 +39,11 @@ from workbench.weights import global_weights
 # focus order and of what screen readers read.
 PAGE_CSS = """<style>
 .st-key-ranking table {font-size: 1.15rem; width: 100%; table-layout: fixed;}
-.st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: anywhere; hyphens: auto;}
+.st-key-ranking td, .st-key-ranking th {padding: 0.3rem 0.7rem; overflow-wrap: break-word; hyphens: auto;}
+.st-key-ranking th:nth-child(1) {width: 4.2rem;}
+.st-key-ranking th:nth-child(3) {width: 4.8rem;}
+.st-key-ranking th:nth-child(4) {width: 6rem;}
+.st-key-ranking th:nth-child(5) {width: 30%;}
 .st-key-ranking_cards, .st-key-cmp_phone_weights, .st-key-heatmap_phone {display: none;}
 @media (max-width: 640px) {
   .st-key-ranking, .st-key-heatmap_wide {display: none;}
@@ -247,18 +251,18 @@ def _first_place() -> FirstPlace:
 
 def _ranking_table(shares: dict[str, float]) -> None:
     """The ranking as a table (wide screens)."""
-    any_failed = any(r.failed_must_haves for r in ev.results)
     header = [t("col.rank", lang), t("col.provider", lang), t("col.score", lang), t("app.compare.first", lang)]
-    header += [t("col.eligible", lang)] + ([t("col.failed", lang)] if any_failed else [])
+    header += [t("col.eligible", lang)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in ev.results:
         marks = (f" {OVERRIDDEN}" if r.overridden else "") + (f" {MISSING}" if r.missing else "")
         name = md_escape(r.name)
         name = f"**{name}**" if r.rank == 1 and r.eligible else name
-        eligible = t("app.yes", lang) if r.eligible else "✗ " + t("app.no", lang)
-        failed = f" {md_escape(_failures(r))} |" if any_failed else ""
+        # The unmet must-haves follow the "no" in the same cell: a column of its own, empty for most
+        # options, left the option names a few letters a line on a projected screen.
+        eligible = t("app.yes", lang) if r.eligible else f"✗ {t('app.no', lang)} — {md_escape(_failures(r))}"
         first = fmt_percent(shares[r.id], lang, 0)
-        lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {first} | {eligible} |{failed}")
+        lines.append(f"| {r.rank} | {name}{marks} | {fmt_number(r.score, lang, 3)} | {first} | {eligible} |")
     with st.container(key="ranking"):
         st.markdown("\n".join(lines))
 
@@ -308,52 +312,64 @@ if ev is not None:
 # --- matrix ----------------------------------------------------------------------------------
 score_matrix_section(study, names, leaf_names, lang)
 
+
+def methods_view(study, names: dict[str, str], lang: str, colors: dict[str, str]) -> None:
+    """Every method's ranking under the current weights, their agreement (Kendall's W) and chart."""
+    comparison = compare_methods(study, state.current_weights())
+    st.metric(t("app.compare.kendall", lang), fmt_number(comparison["kendall_w"], lang, 2))
+    st.caption(t("app.compare.kendall_help", lang))
+    table = pd.DataFrame(
+        {
+            method_label(m, lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
+            for m in comparison["ranks"]
+        },
+        index=[names[pid] for pid in study.provider_ids],
+    )
+    st.dataframe(table, width="stretch")
+    skipped = [m for m in method_names() if m not in comparison["ranks"]]
+    if skipped:
+        st.caption(t("app.compare.methods_skipped", lang, methods=", ".join(method_label(m, lang) for m in skipped)))
+    st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
+
+
 # --- charts ----------------------------------------------------------------------------------
 if ev is not None:
+    # Only the open tab is built (a tab switch reruns the page): the other charts and the five
+    # methods' rankings would cost most of a rerun for views nobody is looking at.
     tab_contrib, tab_heat, tab_profile, tab_methods = st.tabs(
         [
             t("app.compare.tab.contributions", lang),
             t("app.compare.tab.heatmap", lang),
             t("app.compare.tab.profile", lang),
             t("app.compare.tab.methods", lang),
-        ]  # fmt: skip
+        ],
+        key="cmp_tab",
+        on_change="rerun",
     )
-    with tab_contrib:
-        st.altair_chart(charts.contributions_chart(ev, study, lang, colors), width="stretch")
-    with tab_heat:
-        # Both layouts; PAGE_CSS shows the compact one on phones.
-        with st.container(key="heatmap_wide"):
-            st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
-        with st.container(key="heatmap_phone"):
-            st.altair_chart(charts.heatmap_chart(ev, study, lang, compact=True), width="stretch")
-    with tab_profile:
-        pid = st.selectbox(
-            t("col.provider", lang),
-            study.provider_ids,
-            format_func=names.get,
-            key="cmp_profile",
-            placeholder=t("app.choose_one", lang),
-        )
-        st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")
-        st.caption(t("app.compare.profile_help", lang))
-    with tab_methods:
-        comparison = compare_methods(study, state.current_weights())
-        st.metric(t("app.compare.kendall", lang), fmt_number(comparison["kendall_w"], lang, 2))
-        st.caption(t("app.compare.kendall_help", lang))
-        table = pd.DataFrame(
-            {
-                method_label(m, lang): [comparison["ranks"][m][pid] for pid in study.provider_ids]
-                for m in comparison["ranks"]
-            },
-            index=[names[pid] for pid in study.provider_ids],
-        )
-        st.dataframe(table, width="stretch")
-        skipped = [m for m in method_names() if m not in comparison["ranks"]]
-        if skipped:
-            st.caption(
-                t("app.compare.methods_skipped", lang, methods=", ".join(method_label(m, lang) for m in skipped))
+    if tab_contrib.open:
+        with tab_contrib:
+            st.altair_chart(charts.contributions_chart(ev, study, lang, colors), width="stretch")
+    if tab_heat.open:
+        with tab_heat:
+            # Both layouts; PAGE_CSS shows the compact one on phones.
+            with st.container(key="heatmap_wide"):
+                st.altair_chart(charts.heatmap_chart(ev, study, lang), width="stretch")
+            with st.container(key="heatmap_phone"):
+                st.altair_chart(charts.heatmap_chart(ev, study, lang, compact=True), width="stretch")
+    if tab_profile.open:
+        with tab_profile:
+            pid = st.selectbox(
+                t("col.provider", lang),
+                study.provider_ids,
+                format_func=names.get,
+                key="cmp_profile",
+                placeholder=t("app.choose_one", lang),
             )
-        st.altair_chart(charts.methods_chart(comparison, study, lang, colors), width="stretch")
+            st.altair_chart(charts.profile_chart(ev, study, pid, lang, colors), width="stretch")
+            st.caption(t("app.compare.profile_help", lang))
+    if tab_methods.open:
+        with tab_methods:
+            methods_view(study, names, lang, colors)
 
 # --- what-if ---------------------------------------------------------------------------------
 whatif_section(study, names, leaf_names, lang)
