@@ -171,6 +171,9 @@ def test_app_menu_agreement_and_robustness(plugin, tmp_path, monkeypatch):
     assert LABEL["en"] in menu.options
     menu.set_value(plugin).run()
     assert not at.exception, at.exception
+    at.session_state["cmp_tab"] = "Across methods"  # the agreement tab is built when opened
+    at.run()
+    assert not at.exception, at.exception
     assert any(LABEL["en"] in str(df.value.columns.tolist()) for df in at.dataframe)  # method agreement table
     at.switch_page(str(ROOT / "ui" / "pages" / "robustness.py")).run()
     assert not at.exception, at.exception
