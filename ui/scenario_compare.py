@@ -50,18 +50,39 @@ def _names_set(value: object, cs: CriteriaSet, path: Path) -> bool:
     return value == cs.id or Path(value).name == path.name or (REPO_ROOT / value).resolve() == path.resolve()
 
 
-def shipped(cs: CriteriaSet, path: Path) -> dict[str, tuple[str, str]]:
-    """The shipped scenarios of this set: file name -> (title, text)."""
-    out: dict[str, tuple[str, str]] = {}
-    for file in sorted(SCENARIOS_DIR.glob("*.y*ml")):
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read_shipped(stamp: tuple[tuple[str, float], ...]) -> list[tuple[str, object, str, str]]:
+    """(file name, its `criteria:` field, title, text) of each readable shipped scenario; `stamp`
+    (names and modification times) is the cache key, so the folder is parsed once until it changes."""
+    out = []
+    for name, _ in stamp:
+        file = SCENARIOS_DIR / name
         try:
             text = file.read_text(encoding="utf-8")
             data = parse_yaml(text, file.name).data
         except (OSError, UnicodeDecodeError, LoadError):
             continue  # a broken shipped file is the validator's business, not this list's
-        if isinstance(data, dict) and _names_set(data.get("criteria"), cs, path):
-            out[file.name] = (str(data.get("title") or file.stem), text)
+        if isinstance(data, dict):
+            out.append((file.name, data.get("criteria"), str(data.get("title") or file.stem), text))
     return out
+
+
+def shipped(cs: CriteriaSet, path: Path) -> dict[str, tuple[str, str]]:
+    """The shipped scenarios of this set: file name -> (title, text)."""
+    stamp = tuple((f.name, f.stat().st_mtime) for f in sorted(SCENARIOS_DIR.glob("*.y*ml")))
+    return {name: (title, text) for name, named, title, text in _read_shipped(stamp) if _names_set(named, cs, path)}
+
+
+def upload_text(name: str, raw: bytes, lang: str) -> str | None:
+    """An uploaded scenario's text, or None after saying why not (too big, not UTF-8)."""
+    if len(raw) > MAX_BYTES:
+        st.error(t("app.scenario.too_big", lang, name=md_escape(name)))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        st.error(t("app.scenario.not_text", lang, name=md_escape(name)))
+        return None
 
 
 def _value(kind: str, value: Any, lang: str) -> str:
@@ -136,13 +157,8 @@ def show_diff(diff: ScenarioDiff, cs: CriteriaSet, options: dict[str, str], lang
 
 def _parse(name: str, raw: bytes, cs: CriteriaSet, path: Path, provider_ids: list[str], lang: str) -> Scenario | None:
     """Scenario B, checked against the current set; None after saying why not."""
-    if len(raw) > MAX_BYTES:
-        st.error(t("app.scenario.too_big", lang, name=md_escape(name)))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        st.error(t("app.scenario.not_text", lang, name=md_escape(name)))
+    text = upload_text(name, raw, lang)
+    if text is None:
         return None
     try:
         data = parse_yaml(text, name).data

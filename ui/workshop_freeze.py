@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui import state
 from ui.frozen_view import in_force, put_in_force, show_frozen
+from ui.widgets import md_escape
 from workbench.i18n import t
 from workbench.workshop import FrozenRound, PermissionDenied, RoundNotFreezable, StoreUnavailable, WorkshopStore
 from workbench.workshop.studies import resolve_stored
@@ -40,7 +41,7 @@ def freeze_section(store: WorkshopStore, token: str, info: dict[str, Any], lang:
     try:
         records = store.frozen_rounds(token)
     except (StoreUnavailable, PermissionDenied) as exc:
-        st.error(t("workshop.unreachable", lang, reason=str(exc)))
+        st.error(t("workshop.unreachable", lang, reason=md_escape(exc)))
         return
     frozen_now = any(r.round == info["round"] for r in records)
     if info["round_open"] and not frozen_now:
@@ -55,10 +56,10 @@ def freeze_section(store: WorkshopStore, token: str, info: dict[str, Any], lang:
                 st.warning(t(REFUSALS[exc.reason], lang, round=info["round"]))
                 return
             except (StoreUnavailable, PermissionDenied) as exc:
-                st.error(t("workshop.unreachable", lang, reason=str(exc)))
+                st.error(t("workshop.unreachable", lang, reason=md_escape(exc)))
                 return
             except Exception as exc:  # noqa: BLE001 - e.g. a set whose weights cannot be frozen: a sentence
-                st.error(t("record.freeze.failed", lang, reason=str(exc)))
+                st.error(t("record.freeze.failed", lang, reason=md_escape(exc)))
                 return
             _use(info, frozen, lang)
             st.rerun()

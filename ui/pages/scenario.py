@@ -13,15 +13,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import state
-from ui.scenario_compare import compare_section
+from ui.scenario_compare import compare_section, upload_text
 from ui.widgets import page_chrome, show_problems
 from workbench.errors import LoadError
 from workbench.files.loading import parse_scenario
 from workbench.files.scenario_io import scenario_to_params, scenario_to_yaml
 from workbench.files.yamlfile import parse_yaml
 from workbench.i18n import t
-
-MAX_BYTES = 1_000_000
 
 lang = state.get_lang()
 cs = state.current_criteria_set()
@@ -74,13 +72,8 @@ def _target_set(data: object):
 
 def _load(name: str, raw: bytes) -> bool:
     """Check and apply an uploaded scenario; on any problem say why and keep the state."""
-    if len(raw) > MAX_BYTES:
-        st.error(t("app.scenario.too_big", lang, name=name))
-        return False
-    try:
-        text_in = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        st.error(t("app.scenario.not_text", lang, name=name))
+    text_in = upload_text(name, raw, lang)
+    if text_in is None:
         return False
     try:
         entry = _target_set(parse_yaml(text_in, name).data)
